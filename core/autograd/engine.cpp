@@ -1,0 +1,306 @@
+// Recording the graph and running backward over it, iteratively (no recursion: the wasm
+// stack is small and overflows silently). Mirrors PyTorch's engine: dependency counting, a
+// ready queue ordered by creation (latest first, AccumulateGrad as soon as ready), per-node
+// input buffers summed in arrival order, saved tensors freed unless retain_graph.
+#include <algorithm>
+#include <queue>
+#include <unordered_map>
+
+#include "autograd/autograd.h"
+#include "ops/ops.h"
+
+namespace gradlab {
+
+const char* grad_fn_name(OpId op) {
+  static const char* const names[] = {
+#define OP(id, name) name,
+#include "autograd/ops.def"
+#undef OP
+  };
+  return names[int(op)];
+}
+
+void node_incref(Node* n) { ++n->refcount; }
+
+void node_decref(Node* n) {
+  // Iterative teardown: dropping the last reference to a long chain (a 1000-step graph)
+  // must not recurse once per node.
+  std::vector<Node*> dead;
+  if (--n->refcount == 0) dead.push_back(n);
+  while (!dead.empty()) {
+    Node* d = dead.back();
+    dead.pop_back();
+    for (Edge& e : d->next)
+      if (e.fn && --e.fn->refcount == 0) dead.push_back(e.fn);
+    d->next.clear();
+    if (d->variable) {
+      if (d->variable->grad_accumulator == d) d->variable->grad_accumulator = nullptr;
+      decref(d->variable);
+    }
+    for (TensorImpl* r : d->retained) r->retains_grad = false;
+    delete d;
+  }
+}
+
+void Node::save(const Tensor& t) {
+  SavedTensor s;
+  if (t.defined()) {
+    s.data = t;
+    s.version = t->storage->version;
+  }
+  saved.push_back(std::move(s));
+}
+
+void Node::save_output(const Tensor& t) {
+  SavedTensor s;
+  s.data = alias_detached(t);
+  s.version = t->storage->version;
+  s.is_output = true;
+  saved.push_back(std::move(s));
+}
+
+Tensor Node::saved_tensor(size_t i) const {
+  if (released)
+    runtime_error(
+        "Trying to backward through the graph a second time (or directly access saved tensors "
+        "after they have already been freed). Saved intermediate values of the graph are freed "
+        "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+        "backward through the graph a second time or if you need to access saved tensors after "
+        "calling backward.");
+  const SavedTensor& s = saved[i];
+  if (s.data.defined() && s.data->storage->version != s.version) {
+    const Tensor& t = s.data;
+    std::string shape;
+    for (int d = 0; d < t.dim(); ++d) shape += (d ? ", " : "") + std::to_string(t.sizes()[d]);
+    std::string which;
+    if (s.is_output)
+      which = ", which is output 0 of " + std::string(grad_fn_name(op)) + ",";
+    else if (t->grad_fn)
+      which = ", which is output " + std::to_string(t->output_nr) + " of " +
+              grad_fn_name(t->grad_fn->op) + ",";
+    runtime_error(
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        "operation: [" + std::string(dtype_tensor_type_name(t.dtype())) + " [" + shape + "]]" +
+        which + " is at version " + std::to_string(t->storage->version) + "; expected version " +
+        std::to_string(s.version) +
+        " instead. Hint: enable anomaly detection to find the operation that failed to compute "
+        "its gradient, with torch.autograd.set_detect_anomaly(True).");
+  }
+  return s.data;
+}
+
+// --- recording ---------------------------------------------------------------------------
+bool any_requires_grad(std::initializer_list<const Tensor*> inputs) {
+  if (!grad_mode_enabled()) return false;
+  for (const Tensor* t : inputs)
+    if (t->defined() && t->requires_grad()) return true;
+  return false;
+}
+
+// The node a gradient for `t` flows into: its grad_fn, or (for a leaf that requires grad)
+// its AccumulateGrad node, created on first use and shared while alive.
+static Edge gradient_edge(const Tensor& t) {
+  Edge e;
+  if (!t.defined() || !t.requires_grad()) return e;
+  if (t->grad_fn) {
+    e.fn = t->grad_fn;
+    e.input_nr = t->output_nr;
+    ++e.fn->refcount;
+    return e;
+  }
+  if (Node* acc = t->grad_accumulator) {
+    ++acc->refcount;
+    e.fn = acc;
+    return e;
+  }
+  Node* acc = new Node();  // its one reference belongs to the returned edge
+  acc->op = OpId::AccumulateGrad;
+  acc->sequence_nr = UINT64_MAX;
+  acc->variable = t.get();
+  incref(t.get());
+  t->grad_accumulator = acc;
+  e.fn = acc;
+  return e;
+}
+
+template <typename Inputs>
+static Node* record_impl(OpId op, BackwardFn backward, const Inputs& inputs,
+                         std::initializer_list<Tensor*> outputs) {
+  if (!grad_mode_enabled()) return nullptr;
+  bool any = false;
+  for (const Tensor* t : inputs)
+    if (t->defined() && t->requires_grad()) any = true;
+  if (!any) return nullptr;
+  Node* n = new Node();
+  n->op = op;
+  n->backward = backward;
+  n->sequence_nr = current_context().next_sequence_nr++;
+  n->num_outputs = uint16_t(outputs.size());
+  n->next.reserve(inputs.size());
+  for (const Tensor* t : inputs) n->next.push_back(gradient_edge(*t));
+  uint32_t nr = 0;
+  for (Tensor* out : outputs) {
+    TensorImpl* o = out->get();
+    if (o->grad_fn) node_decref(o->grad_fn);
+    ++n->refcount;
+    o->grad_fn = n;
+    o->output_nr = nr++;
+    o->requires_grad = is_floating(o->dtype);
+  }
+  --n->refcount;  // the outputs hold the node; the caller gets a borrowed pointer
+  return n;
+}
+
+Node* record(OpId op, BackwardFn backward, std::initializer_list<const Tensor*> inputs,
+             std::initializer_list<Tensor*> outputs) {
+  return record_impl(op, backward, inputs, outputs);
+}
+Node* record(OpId op, BackwardFn backward, const std::vector<const Tensor*>& inputs,
+             std::initializer_list<Tensor*> outputs) {
+  return record_impl(op, backward, inputs, outputs);
+}
+
+void check_inplace(const Tensor& self) {
+  if (grad_mode_enabled() && self.requires_grad() && self.is_leaf())
+    runtime_error("a leaf Variable that requires grad is being used in an in-place operation.");
+}
+
+Node* record_inplace(OpId op, BackwardFn backward, std::initializer_list<const Tensor*> inputs,
+                     Tensor& self) {
+  // `inputs` must list self first: its current history becomes the node's first edge.
+  return record_impl(op, backward, inputs, {&self});
+}
+
+void retain_grad(const Tensor& t) {
+  if (!t.requires_grad())
+    runtime_error("can't retain_grad on Tensor that has requires_grad=False");
+  if (t.is_leaf() || t->retains_grad) return;
+  t->retains_grad = true;
+  t->grad_fn->retained.push_back(t.get());
+}
+
+// --- backward ----------------------------------------------------------------------------
+namespace {
+
+struct ByPriority {
+  bool operator()(const Node* a, const Node* b) const { return a->sequence_nr < b->sequence_nr; }
+};
+
+Tensor accumulate(const Tensor& old, const Tensor& g) {
+  if (!old.defined()) return g;
+  if (!g.defined()) return old;
+  return add(old, g);
+}
+
+// Gives the leaf its gradient: a fresh tensor the first time, an in-place += afterwards.
+void accumulate_into_leaf(TensorImpl* leaf, const Tensor& g) {
+  Tensor grad = g;
+  if (grad.dtype() != leaf->dtype) grad = cast_data(grad, leaf->dtype);
+  if (grad.sizes() != leaf->sizes) grad = sum_to(grad, leaf->sizes);
+  if (!leaf->grad) {
+    // The engine's buffers may alias other tensors: the leaf gets its own copy.
+    Tensor fresh = empty(leaf->sizes, leaf->dtype);
+    copy_into(fresh, grad);
+    leaf->grad = fresh.release();
+  } else {
+    Tensor existing = Tensor::borrow(leaf->grad);
+    add_(existing, grad);
+  }
+}
+
+}  // namespace
+
+void backward(const Tensor& root, const Tensor& gradient, bool retain_graph) {
+  if (!root.requires_grad())
+    runtime_error("element 0 of tensors does not require grad and does not have a grad_fn");
+  Tensor seed = gradient;
+  if (!seed.defined()) {
+    if (root.numel() != 1) runtime_error("grad can be implicitly created only for scalar outputs");
+    seed = ones_like(root);
+  } else if (seed.sizes() != root.sizes()) {
+    runtime_error("Mismatch in shape: grad_output[0] has a shape of " +
+                  std::string("torch.Size(") + seed.sizes().str() +
+                  ") and output[0] has a shape of torch.Size(" + root.sizes().str() + ").");
+  }
+
+  NoGradGuard no_grad;  // backward computations are not recorded
+  Edge root_edge = gradient_edge(root);
+  Node* root_node = root_edge.fn;
+
+  // Dependencies: how many edges point at each node (iterative DFS).
+  std::unordered_map<Node*, int> deps;
+  {
+    std::vector<Node*> stack{root_node};
+    std::unordered_map<Node*, bool> seen{{root_node, true}};
+    while (!stack.empty()) {
+      Node* n = stack.back();
+      stack.pop_back();
+      for (const Edge& e : n->next) {
+        if (!e.fn) continue;
+        ++deps[e.fn];
+        if (!seen[e.fn]) {
+          seen[e.fn] = true;
+          stack.push_back(e.fn);
+        }
+      }
+    }
+  }
+
+  std::unordered_map<Node*, std::vector<Tensor>> buffers;
+  buffers[root_node].resize(root_node->num_outputs);
+  buffers[root_node][root_edge.input_nr] = seed;
+  std::priority_queue<Node*, std::vector<Node*>, ByPriority> ready;
+  ready.push(root_node);
+
+  try {
+    while (!ready.empty()) {
+      Node* n = ready.top();
+      ready.pop();
+      std::vector<Tensor> grads_out = std::move(buffers[n]);
+      buffers.erase(n);
+      grads_out.resize(n->num_outputs);
+
+      for (TensorImpl* r : n->retained) {
+        const Tensor& g = grads_out[r->output_nr];
+        if (!g.defined()) continue;
+        Tensor copy = empty(g.sizes(), g.dtype());
+        copy_into(copy, g);
+        if (r->grad) {
+          Tensor existing = Tensor::borrow(r->grad);
+          add_(existing, copy);
+        } else {
+          r->grad = copy.release();
+        }
+      }
+
+      if (n->op == OpId::AccumulateGrad) {
+        if (grads_out[0].defined()) accumulate_into_leaf(n->variable, grads_out[0]);
+        continue;
+      }
+
+      std::vector<Tensor> grads_in(n->next.size());
+      bool any_grad = false;
+      for (const Tensor& g : grads_out) any_grad = any_grad || g.defined();
+      if (any_grad) n->backward(*n, grads_out.data(), grads_in.data());
+      if (!retain_graph) {
+        n->saved.clear();
+        n->released = true;
+      }
+
+      for (size_t i = 0; i < n->next.size(); ++i) {
+        const Edge& e = n->next[i];
+        if (!e.fn) continue;
+        std::vector<Tensor>& buf = buffers[e.fn];
+        if (buf.empty()) buf.resize(e.fn->num_outputs);
+        if (grads_in[i].defined()) buf[e.input_nr] = accumulate(buf[e.input_nr], grads_in[i]);
+        if (--deps[e.fn] == 0) ready.push(e.fn);
+      }
+    }
+  } catch (...) {
+    if (root_node) node_decref(root_node);
+    throw;
+  }
+  node_decref(root_node);
+}
+
+}  // namespace gradlab

@@ -1,0 +1,71 @@
+// A node of the autograd graph: the record of one differentiable op applied to some inputs.
+// It keeps the op (from the op table), edges to the nodes that produced its inputs, the
+// tensors and values its backward needs, and its backward function. The page later draws the
+// graph from exactly these records.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "tensor/tensor.h"
+
+namespace gradlab {
+
+enum class OpId : uint16_t {
+#define OP(id, name) id,
+#include "autograd/ops.def"
+#undef OP
+  kCount
+};
+// "MulBackward0" etc. as PyTorch 1.13 names grad_fn classes.
+const char* grad_fn_name(OpId op);
+inline constexpr int kNumOps = int(OpId::kCount);
+
+struct Edge {
+  Node* fn = nullptr;      // owned reference; null when that input needs no gradient
+  uint32_t input_nr = 0;   // which output of fn the input was
+};
+
+// A tensor saved for backward, with the storage version it had when saved.
+struct SavedTensor {
+  Tensor data;             // inputs: the tensor itself; outputs: a detached alias (no cycle)
+  uint32_t version = 0;
+  bool is_output = false;
+};
+
+// grad_outputs has node.num_outputs entries (undefined where no gradient flowed);
+// grad_inputs has node.next.size() entries, all undefined on entry: fill the ones whose
+// edge is set (node.needs_input_grad(i)).
+using BackwardFn = void (*)(Node& node, const Tensor* grad_outputs, Tensor* grad_inputs);
+
+struct Node {
+  int32_t refcount = 1;
+  OpId op = OpId::AccumulateGrad;
+  uint16_t num_outputs = 1;
+  bool released = false;          // saved tensors freed by backward without retain_graph
+  uint64_t sequence_nr = 0;       // creation order; the engine runs later nodes first
+  BackwardFn backward = nullptr;
+  std::vector<Edge> next;         // one per input of the op
+  std::vector<SavedTensor> saved;
+  std::vector<Shape> shapes;      // saved sizes (e.g. of broadcast inputs)
+  std::vector<double> scalars;    // saved scalar arguments (exponent, clamp bounds, ...)
+  std::vector<int64_t> ints;      // saved integer arguments (dims, flags, ...)
+  std::vector<DType> dtypes;      // saved input dtypes
+  TensorImpl* variable = nullptr; // AccumulateGrad: the leaf it accumulates into (owned)
+  // Non-leaf outputs that called retain_grad(): weak pointers, cleared when they die.
+  std::vector<TensorImpl*> retained;
+
+  bool needs_input_grad(size_t i) const { return i < next.size() && next[i].fn != nullptr; }
+  // Saves an input of the op for backward, with its current version.
+  void save(const Tensor& t);
+  // Saves an output of the op (sigmoid, exp, ... reuse their result): kept as a detached
+  // alias, so the node does not own the tensor that owns it.
+  void save_output(const Tensor& t);
+  // Saved tensor i, checking it is still valid: RuntimeError (PyTorch's wording) when the
+  // graph was freed by an earlier backward or the tensor was modified in place since.
+  Tensor saved_tensor(size_t i) const;
+};
+
+void node_incref(Node* n);
+void node_decref(Node* n);
+
+}  // namespace gradlab

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Quick start, command 2: install what is missing, build, and run every test there is
+# (ctest labels: unit, conformance, asan, ...). Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+gradlab_install_deps
+
+JOBS="$(nproc)"
+echo "== native build"
+cmake --preset native >/dev/null
+cmake --build --preset native -j "$JOBS"
+echo "== native tests (unit, conformance)"
+ctest --preset native -j "$JOBS" --timeout 900
+
+echo "== asan build (AddressSanitizer + UBSan)"
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j "$JOBS"
+echo "== asan tests"
+ctest --preset asan -j "$JOBS" --timeout 1800
