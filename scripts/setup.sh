@@ -4,12 +4,19 @@
 set -euo pipefail
 
 GRADLAB_APT_PACKAGES=(cmake ninja-build g++ clang libclang-rt-14-dev libgtest-dev libeigen3-dev
-                      emscripten nodejs npm chromium python3)
+                      emscripten chromium python3)
+# Node.js and npm are often installed from elsewhere (NodeSource's nodejs bundles npm, and then
+# Debian's npm package cannot be installed beside it), so they are asked for only when the
+# commands are missing.
+GRADLAB_APT_COMMANDS=(node:nodejs npm:npm)
 
 gradlab_missing_packages() {
   local missing=()
   for p in "${GRADLAB_APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  for entry in "${GRADLAB_APT_COMMANDS[@]}"; do
+    command -v "${entry%%:*}" >/dev/null 2>&1 || missing+=("${entry#*:}")
   done
   echo "${missing[@]:-}"
 }
