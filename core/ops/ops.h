@@ -55,6 +55,7 @@ Tensor div(const Tensor& a, const Tensor& b);   // true division: ints -> float3
 Tensor floor_divide(const Tensor& a, const Tensor& b);
 Tensor remainder(const Tensor& a, const Tensor& b);  // Python's sign rule
 Tensor pow(const Tensor& a, const Tensor& b);   // PowBackward0 when b is a wrapped number, else PowBackward1
+Tensor pow(Scalar base, const Tensor& exponent); // torch.pow(2, x) (PowBackward2); `2 ** x` is pow(wrapped 2, x)
 Tensor neg(const Tensor& a);
 Tensor abs(const Tensor& a);
 Tensor sign(const Tensor& a);
@@ -126,10 +127,14 @@ Tensor var(const Tensor& a, const std::vector<int64_t>& dims, bool unbiased, boo
 Tensor std(const Tensor& a, const std::vector<int64_t>& dims, bool unbiased, bool keepdim);
 Tensor norm(const Tensor& a, double p = 2.0);                                                // NormBackward1
 Tensor norm(const Tensor& a, double p, const std::vector<int64_t>& dims, bool keepdim);
+// torch.norm(a, p='fro', dim): what torch.norm / Tensor.norm do when p is absent or 'fro'
+// (p=2 over <= 1 dim, NormBackward1; sqrt(sum(a*a)) over 2 dims, SqrtBackward0).
+Tensor frobenius_norm(const Tensor& a, const std::vector<int64_t>& dims, bool keepdim);
 Tensor any(const Tensor& a);
 Tensor all(const Tensor& a);
 Tensor any(const Tensor& a, int64_t dim, bool keepdim);
 Tensor all(const Tensor& a, int64_t dim, bool keepdim);
+Tensor cumsum(const Tensor& a, int64_t dim);                                                  // CumsumBackward0
 
 // --- linear algebra (linalg.cpp; heavy kernels on Eigen) -------------------------------------
 Tensor matmul(const Tensor& a, const Tensor& b);  // every 1-D/2-D/batched case of torch.matmul

@@ -108,6 +108,7 @@ struct TensorImpl {
   bool is_parameter = false;      // nn.Parameter: prints "Parameter containing:"
   bool is_wrapped_number = false; // a Python scalar turned into a 0-d tensor (type promotion)
   bool untracked_version = false; // .data: in-place writes through it are invisible to autograd
+  bool int32 = false;             // an Int64 tensor the torch bindings show as torch.int32 (.int())
   Shape sizes;
   Shape strides;                  // in elements
   int64_t offset = 0;             // in elements
