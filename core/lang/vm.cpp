@@ -1,0 +1,794 @@
+// The dispatch loop: one switch over the opcode table, run in slices of a given instruction
+// budget. Python-level calls push VM frames; an exception unwinds frames through the code
+// objects' handler tables (vm_error.cpp).
+#include "lang/vm.h"
+
+#include <cmath>
+#include <new>
+
+#include "lang/diagnostic.h"
+
+namespace gradlab::lang {
+
+Value arith(VM& vm, BinaryOp op, const Value& a, const Value& b);  // vm_ops.cpp
+Value compare_builtin(VM& vm, CompareOp op, const Value& a, const Value& b);
+Value inplace_builtin(VM& vm, BinaryOp op, const Value& a, const Value& b);
+Value unary_op(VM& vm, UnaryOp op, const Value& v);
+Value format_value(VM& vm, const Value& v, uint32_t conv, const Value* spec);
+void unpack(VM& vm, const Value& v, uint32_t before, uint32_t after, bool star, Value* out);
+Value make_function(VM& vm, Frame& fr, uint32_t flags, Value* args);
+void display_value(VM& vm, const Value& v);
+Value exc_match(VM& vm, const Value& exc, const Value& type);
+Value prepare_raise(VM& vm, Value exc, bool from_class_ok);
+Value load_class_name(VM& vm, Frame& fr, StrObj* name);
+void delete_subscript(VM& vm, const Value& obj, const Value& key);
+void delete_attr(VM& vm, const Value& obj, StrObj* name);
+Value build_slice(VM& vm, Value* parts, uint32_t n);
+bool load_method(VM& vm, const Value& obj, StrObj* name, Value* out);  // out[0..1]
+bool fast_truthy(const Value& v, bool* out);
+
+namespace {
+struct Interrupted {};
+}  // namespace
+
+RunStatus VM::run(uint64_t budget) {
+  if (frames_.empty()) return RunStatus::Done;
+  if (interrupt_.exchange(false)) {
+    Value exc = make_exception(exception_class("KeyboardInterrupt"), "");
+    if (!handle_exception(std::move(exc), 0, false)) return RunStatus::Error;
+  }
+  return execute(0, budget == 0 ? 1 : budget, false);
+}
+
+RunStatus VM::execute(size_t stop_depth, uint64_t budget, bool nested) {
+  uint64_t remaining = budget;
+  struct Count {  // instructions_executed() for the session's per-cell limit
+    uint64_t& total;
+    uint64_t& remaining;
+    uint64_t budget;
+    ~Count() { total += budget - remaining; }
+  } count{executed_, remaining, budget};
+  Frame* fr;
+  CodeObj* co;
+  const uint32_t* code;
+  const Value* consts;
+  Value* locals;
+  Value* sp;
+  uint32_t ip;
+  bool reraise = false;
+
+#define LOAD_STATE()            \
+  do {                          \
+    fr = &frames_.back();       \
+    co = fr->code;              \
+    code = co->code.data();     \
+    consts = co->consts.data(); \
+    locals = stack_ + fr->base; \
+    sp = stack_ + sp_;          \
+    ip = fr->ip;                \
+  } while (0)
+#define SYNC()                   \
+  do {                           \
+    fr->ip = ip;                 \
+    sp_ = uint32_t(sp - stack_); \
+  } while (0)
+#define PUSH(v) (new (sp) Value(v), ++sp)
+#define DROP() (*--sp = Value())
+#define AT(p) uint32_t((p)-stack_)
+// After a call that may have pushed a frame or changed sp_.
+#define AFTER_CALL(pushed) \
+  do {                     \
+    if (pushed) {          \
+      LOAD_STATE();        \
+    } else {               \
+      sp = stack_ + sp_;   \
+    }                      \
+  } while (0)
+
+  for (;;) {
+    try {
+      LOAD_STATE();
+      for (;;) {
+        if (remaining-- == 0) {
+          SYNC();
+          if (!nested) return RunStatus::Suspended;
+          remaining = 0;
+          raise("TimeoutError", "code called back from a builtin ran more than " +
+                                    std::to_string(kNestedCallInstructionLimit) + " instructions");
+        }
+        uint32_t word = code[ip++];
+        uint32_t arg = word >> 8;
+        switch (Op(word & 0xFF)) {
+          case Op::NOP:
+            break;
+          case Op::POP_TOP:
+            DROP();
+            break;
+          case Op::DUP_TOP:
+            PUSH(sp[-1]);
+            break;
+          case Op::DUP_TOP_TWO:
+            PUSH(sp[-2]);
+            PUSH(sp[-2]);
+            break;
+          case Op::ROT_TWO:
+            sp[-1].swap(sp[-2]);
+            break;
+          case Op::ROT_THREE:
+            sp[-1].swap(sp[-2]);
+            sp[-2].swap(sp[-3]);
+            break;
+          case Op::LOAD_CONST:
+            PUSH(consts[arg]);
+            break;
+          case Op::LOAD_SMALL_INT:
+            PUSH(Value::integer(int64_t(arg) - (1 << 23)));
+            break;
+          case Op::LOAD_FAST: {
+            const Value& v = locals[arg];
+            if (v.is_undef()) {
+              SYNC();
+              raise("UnboundLocalError", "cannot access local variable '" +
+                                             as<StrObj>(co->varnames[arg])->s +
+                                             "' where it is not associated with a value");
+            }
+            PUSH(v);
+            break;
+          }
+          case Op::STORE_FAST:
+            locals[arg] = std::move(*--sp);
+            break;
+          case Op::DELETE_FAST:
+            if (locals[arg].is_undef()) {
+              SYNC();
+              raise("UnboundLocalError", "cannot access local variable '" +
+                                             as<StrObj>(co->varnames[arg])->s +
+                                             "' where it is not associated with a value");
+            }
+            locals[arg] = Value();
+            break;
+          case Op::LOAD_DEREF: {
+            const Value& v = as<CellObj>(locals[arg])->value;
+            if (v.is_undef()) {
+              SYNC();
+              const std::string& n = as<StrObj>(co->varnames[arg])->s;
+              if (arg >= co->free_start)
+                raise("NameError",
+                      "cannot access free variable '" + n +
+                          "' where it is not associated with a value in enclosing scope");
+              raise("UnboundLocalError", "cannot access local variable '" + n +
+                                             "' where it is not associated with a value");
+            }
+            PUSH(v);
+            break;
+          }
+          case Op::STORE_DEREF:
+            as<CellObj>(locals[arg])->value = std::move(*--sp);
+            break;
+          case Op::DELETE_DEREF:
+            as<CellObj>(locals[arg])->value = Value();
+            break;
+          case Op::LOAD_CLOSURE:
+            PUSH(locals[arg]);
+            break;
+          case Op::MAKE_CELL: {
+            Value cell = heap.make<CellObj>();
+            as<CellObj>(cell)->value = std::move(locals[arg]);
+            locals[arg] = std::move(cell);
+            break;
+          }
+          case Op::LOAD_GLOBAL: {
+            ModuleObj* m = fr->module;
+            const Value& v = m->values[arg];
+            if (!v.is_undef()) {
+              PUSH(v);
+            } else if (!m->builtins[arg].is_undef()) {
+              PUSH(m->builtins[arg]);
+            } else {
+              SYNC();
+              raise_name_error(m->names[arg]->s, co, m);
+            }
+            break;
+          }
+          case Op::STORE_GLOBAL:
+            fr->module->values[arg] = std::move(*--sp);
+            break;
+          case Op::DELETE_GLOBAL:
+            if (fr->module->values[arg].is_undef()) {
+              SYNC();
+              raise("NameError", "name '" + fr->module->names[arg]->s + "' is not defined");
+            }
+            fr->module->values[arg] = Value();
+            break;
+          case Op::LOAD_NAME: {
+            SYNC();
+            Value v = load_class_name(*this, *fr, as<StrObj>(consts[arg]));
+            PUSH(std::move(v));
+            break;
+          }
+          case Op::STORE_NAME: {
+            SYNC();
+            ClassObj* cls = as<ClassObj>(fr->class_ns);
+            cls->dict.set(as<StrObj>(consts[arg]), std::move(*--sp));
+            break;
+          }
+          case Op::DELETE_NAME: {
+            ClassObj* cls = as<ClassObj>(fr->class_ns);
+            if (!cls->dict.erase(as<StrObj>(consts[arg]))) {
+              SYNC();
+              raise("NameError", "name '" + as<StrObj>(consts[arg])->s + "' is not defined");
+            }
+            break;
+          }
+          case Op::LOAD_ATTR: {
+            SYNC();
+            StrObj* name = as<StrObj>(consts[arg]);
+            Value v = get_attr_or_undef(sp[-1], name);
+            if (v.is_undef()) {
+              const Value* ga = instance_dunder(sp[-1], names[kGetattr]);
+              if (ga) {
+                uint32_t at = AT(sp - 1);
+                stack_[at + 1] = Value::object(name);
+                sp_ = at + 2;
+                bool pushed = dunder_frame(at, *ga, 2, ReturnMode::Value);
+                AFTER_CALL(pushed);
+                break;
+              }
+              v = get_attr(sp[-1], name);  // raises AttributeError
+            }
+            sp[-1] = std::move(v);
+            break;
+          }
+          case Op::STORE_ATTR: {
+            SYNC();
+            StrObj* name = as<StrObj>(consts[arg]);
+            Value& obj = sp[-1];
+            if (is_kind(obj, ObjKind::Instance)) {
+              InstanceObj* inst = as<InstanceObj>(obj);
+              if (!(class_flags(inst->class_obj()) & kHasSetattr)) {
+                inst->attrs.set(name, std::move(sp[-2]));
+                DROP();
+                DROP();
+                break;
+              }
+              // [value, obj] -> [__setattr__, obj, name, value]
+              uint32_t at = AT(sp - 2);
+              Value value = std::move(stack_[at]);
+              Value self = std::move(stack_[at + 1]);
+              Value func = *inst->class_obj()->lookup(names[kSetattr]);
+              stack_[at] = std::move(self);
+              stack_[at + 1] = Value::object(name);
+              stack_[at + 2] = std::move(value);
+              sp_ = at + 3;
+              bool pushed = dunder_frame(at, func, 3, ReturnMode::Discard);
+              AFTER_CALL(pushed);
+              break;
+            }
+            set_attr(obj, name, sp[-2]);
+            DROP();
+            DROP();
+            break;
+          }
+          case Op::DELETE_ATTR:
+            SYNC();
+            delete_attr(*this, sp[-1], as<StrObj>(consts[arg]));
+            DROP();
+            break;
+          case Op::LOAD_METHOD: {
+            SYNC();
+            Value pair[2];
+            load_method(*this, sp[-1], as<StrObj>(consts[arg]), pair);
+            sp[-1] = std::move(pair[0]);
+            PUSH(std::move(pair[1]));
+            break;
+          }
+          case Op::PUSH_NULL:
+            PUSH(Value());
+            break;
+          case Op::CALL: {
+            SYNC();
+            uint32_t at = AT(sp) - arg - 2;
+            bool pushed = call_at(at, arg, nullptr, ReturnMode::Value);
+            AFTER_CALL(pushed);
+            break;
+          }
+          case Op::CALL_KW: {
+            SYNC();
+            Value names_tuple = std::move(*--sp);
+            sp_ = AT(sp);
+            uint32_t at = AT(sp) - arg - 2;
+            bool pushed = call_at(at, arg, as<TupleObj>(names_tuple), ReturnMode::Value);
+            AFTER_CALL(pushed);
+            break;
+          }
+          case Op::CALL_EX: {
+            SYNC();
+            bool pushed = call_ex(arg);
+            AFTER_CALL(pushed);
+            break;
+          }
+          case Op::BINARY_SUBSCR: {
+            Value& obj = sp[-2];
+            const Value& key = sp[-1];
+            if (is_kind(obj, ObjKind::List) && key.is_int()) {
+              auto& items = as<ListObj>(obj)->items;
+              int64_t i = key.as_int();
+              if (i < 0) i += int64_t(items.size());
+              if (i >= 0 && i < int64_t(items.size())) {
+                Value v = items[size_t(i)];
+                DROP();
+                sp[-1] = std::move(v);
+                break;
+              }
+            }
+            SYNC();
+            if (const Value* gi = instance_dunder(obj, names[kGetitem])) {
+              uint32_t at = AT(sp - 2);
+              bool pushed = dunder_frame(at, *gi, 2, ReturnMode::Value);
+              AFTER_CALL(pushed);
+              break;
+            }
+            Value v = get_item(obj, key);
+            DROP();
+            sp[-1] = std::move(v);
+            break;
+          }
+          case Op::STORE_SUBSCR: {
+            SYNC();
+            // [value, obj, key]
+            if (const Value* si = instance_dunder(sp[-2], names[kSetitem])) {
+              uint32_t at = AT(sp - 3);
+              Value value = std::move(stack_[at]);
+              Value obj = std::move(stack_[at + 1]);
+              Value key = std::move(stack_[at + 2]);
+              stack_[at] = std::move(obj);
+              stack_[at + 1] = std::move(key);
+              stack_[at + 2] = std::move(value);
+              sp_ = at + 3;
+              bool pushed = dunder_frame(at, *si, 3, ReturnMode::Discard);
+              AFTER_CALL(pushed);
+              break;
+            }
+            set_item(sp[-2], sp[-1], sp[-3]);
+            DROP();
+            DROP();
+            DROP();
+            break;
+          }
+          case Op::DELETE_SUBSCR:
+            SYNC();
+            if (const Value* di = instance_dunder(sp[-2], names[kDelitem])) {
+              bool pushed = dunder_frame(AT(sp - 2), *di, 2, ReturnMode::Discard);
+              AFTER_CALL(pushed);
+              break;
+            }
+            delete_subscript(*this, sp[-2], sp[-1]);
+            DROP();
+            DROP();
+            break;
+          case Op::BUILD_SLICE: {
+            SYNC();
+            Value s = build_slice(*this, sp - arg, arg);
+            for (uint32_t i = 0; i < arg; ++i) DROP();
+            PUSH(std::move(s));
+            break;
+          }
+          case Op::BINARY_OP:
+          case Op::INPLACE_OP: {
+            Value& a = sp[-2];
+            const Value& b = sp[-1];
+            BinaryOp op = BinaryOp(arg);
+            if (a.is_int() && b.is_int()) {
+              int64_t x = a.as_int(), y = b.as_int(), r;
+              if (op == BinaryOp::Add && !__builtin_add_overflow(x, y, &r)) {
+                a = Value::integer(r);
+                DROP();
+                break;
+              }
+              if (op == BinaryOp::Sub && !__builtin_sub_overflow(x, y, &r)) {
+                a = Value::integer(r);
+                DROP();
+                break;
+              }
+              if (op == BinaryOp::Mul && !__builtin_mul_overflow(x, y, &r)) {
+                a = Value::integer(r);
+                DROP();
+                break;
+              }
+            } else if (a.is_float() && b.is_float()) {
+              double x = a.as_float(), y = b.as_float();
+              if (op == BinaryOp::Add) {
+                a = Value::number(x + y);
+                DROP();
+                break;
+              }
+              if (op == BinaryOp::Sub) {
+                a = Value::number(x - y);
+                DROP();
+                break;
+              }
+              if (op == BinaryOp::Mul) {
+                a = Value::number(x * y);
+                DROP();
+                break;
+              }
+            }
+            SYNC();
+            bool inplace = Op(word & 0xFF) == Op::INPLACE_OP;
+            if (a.is_object() || b.is_object()) {
+              int how = binary_dunder(op, inplace, AT(sp - 2));
+              if (how) {
+                AFTER_CALL(how == 1);
+                break;
+              }
+            }
+            Value r =
+                inplace ? inplace_builtin(*this, op, sp[-2], sp[-1]) : binary(op, sp[-2], sp[-1]);
+            DROP();
+            sp[-1] = std::move(r);
+            break;
+          }
+          case Op::UNARY_OP: {
+            SYNC();
+            UnaryOp op = UnaryOp(arg);
+            if (op != UnaryOp::Not) {
+              static const int ids[] = {kNeg, kPos, 0, kInvert};
+              if (const Value* d = instance_dunder(sp[-1], names[ids[int(op)]])) {
+                bool pushed = dunder_frame(AT(sp - 1), *d, 1, ReturnMode::Value);
+                AFTER_CALL(pushed);
+                break;
+              }
+            }
+            sp[-1] = unary_op(*this, op, sp[-1]);
+            break;
+          }
+          case Op::COMPARE_OP: {
+            const Value& a = sp[-2];
+            const Value& b = sp[-1];
+            CompareOp op = CompareOp(arg);
+            if (a.is_int() && b.is_int()) {
+              int64_t x = a.as_int(), y = b.as_int();
+              bool r = op == CompareOp::Lt   ? x < y
+                       : op == CompareOp::Le ? x <= y
+                       : op == CompareOp::Gt ? x > y
+                       : op == CompareOp::Ge ? x >= y
+                       : op == CompareOp::Eq ? x == y
+                                             : x != y;
+              DROP();
+              sp[-1] = Value::boolean(r);
+              break;
+            }
+            SYNC();
+            if (a.is_object() || b.is_object()) {
+              int how = compare_dunder(op, AT(sp - 2));
+              if (how) {
+                AFTER_CALL(how == 1);
+                break;
+              }
+            }
+            Value r = compare(op, sp[-2], sp[-1]);
+            DROP();
+            sp[-1] = std::move(r);
+            break;
+          }
+          case Op::IS_OP: {
+            bool r = sp[-2].same(sp[-1]) != (arg == 1);
+            DROP();
+            sp[-1] = Value::boolean(r);
+            break;
+          }
+          case Op::CONTAINS_OP: {
+            SYNC();
+            // [item, container]
+            if (const Value* c = instance_dunder(sp[-1], names[kContains])) {
+              uint32_t at = AT(sp - 2);
+              stack_[at].swap(stack_[at + 1]);
+              bool pushed = dunder_frame(at, *c, 2, arg ? ReturnMode::Not : ReturnMode::Bool);
+              AFTER_CALL(pushed);
+              break;
+            }
+            bool r = contains(sp[-1], sp[-2]) != (arg == 1);
+            DROP();
+            sp[-1] = Value::boolean(r);
+            break;
+          }
+          case Op::JUMP:
+            ip = arg;
+            break;
+          case Op::POP_JUMP_IF_FALSE:
+          case Op::POP_JUMP_IF_TRUE: {
+            bool t;
+            if (!fast_truthy(sp[-1], &t)) {
+              SYNC();
+              t = truthy(sp[-1]);
+            }
+            DROP();
+            if (t == (Op(word & 0xFF) == Op::POP_JUMP_IF_TRUE)) ip = arg;
+            break;
+          }
+          case Op::JUMP_IF_FALSE_OR_POP:
+          case Op::JUMP_IF_TRUE_OR_POP: {
+            bool t;
+            if (!fast_truthy(sp[-1], &t)) {
+              SYNC();
+              t = truthy(sp[-1]);
+            }
+            if (t == (Op(word & 0xFF) == Op::JUMP_IF_TRUE_OR_POP))
+              ip = arg;
+            else
+              DROP();
+            break;
+          }
+          case Op::GET_ITER: {
+            SYNC();
+            if (const Value* d = instance_dunder(sp[-1], names[kIter])) {
+              bool pushed = dunder_frame(AT(sp - 1), *d, 1, ReturnMode::Value);
+              AFTER_CALL(pushed);
+              break;
+            }
+            sp[-1] = iter(sp[-1]);
+            break;
+          }
+          case Op::FOR_ITER: {
+            Value& it = sp[-1];
+            if (is_kind(it, ObjKind::Iterator)) {
+              IterObj* io = as<IterObj>(it);
+              if (io->ikind == IterKind::Range) {
+                if (io->step > 0 ? io->index < io->stop : io->index > io->stop) {
+                  PUSH(Value::integer(io->index));
+                  io->index += io->step;
+                } else {
+                  DROP();
+                  ip = arg;
+                }
+                break;
+              }
+              if (io->ikind == IterKind::List) {
+                auto& items = as<ListObj>(io->src)->items;
+                if (io->index < int64_t(items.size())) {
+                  PUSH(items[size_t(io->index++)]);
+                } else {
+                  DROP();
+                  ip = arg;
+                }
+                break;
+              }
+            }
+            SYNC();
+            if (const Value* d = instance_dunder(it, names[kNext])) {
+              uint32_t at = AT(sp);
+              stack_[at] = it;
+              sp_ = at + 1;
+              bool pushed = dunder_frame(at, *d, 1, ReturnMode::Value);
+              AFTER_CALL(pushed);
+              break;
+            }
+            Value out;
+            if (next(it, out)) {
+              PUSH(std::move(out));
+            } else {
+              DROP();
+              ip = arg;
+            }
+            break;
+          }
+          case Op::BUILD_LIST:
+          case Op::BUILD_TUPLE: {
+            std::vector<Value> items(arg);
+            for (uint32_t i = 0; i < arg; ++i) items[i] = std::move(sp[int(i) - int(arg)]);
+            sp -= arg;
+            PUSH(Op(word & 0xFF) == Op::BUILD_LIST ? list(std::move(items))
+                                                   : tuple(std::move(items)));
+            break;
+          }
+          case Op::BUILD_SET: {
+            SYNC();
+            bool from_constant = arg & (1u << 20);
+            arg &= (1u << 20) - 1;
+            Value s = set();
+            for (uint32_t i = 0; i < arg; ++i) {
+              const Value& k = sp[int(i) - int(arg)];
+              as<SetObj>(s)->table.insert(*this, k, hash(k), Value::none());
+            }
+            for (uint32_t i = 0; i < arg; ++i) DROP();
+            if (from_constant) {  // as CPython: a frozenset constant copied into a new set
+              Value copy = set();
+              as<SetObj>(copy)->table.merge_from(*this, as<SetObj>(s)->table);
+              s = std::move(copy);
+            }
+            PUSH(std::move(s));
+            break;
+          }
+          case Op::BUILD_MAP: {
+            SYNC();
+            Value d = dict();
+            for (uint32_t i = 0; i < arg; ++i)
+              dict_set(as<DictObj>(d), sp[2 * int(i) - 2 * int(arg)],
+                       sp[2 * int(i) - 2 * int(arg) + 1]);
+            for (uint32_t i = 0; i < 2 * arg; ++i) DROP();
+            PUSH(std::move(d));
+            break;
+          }
+          case Op::BUILD_STRING: {
+            std::string s;
+            for (uint32_t i = 0; i < arg; ++i) s += as<StrObj>(sp[int(i) - int(arg)])->s;
+            for (uint32_t i = 0; i < arg; ++i) DROP();
+            PUSH(str(s));
+            break;
+          }
+          case Op::LIST_APPEND: {
+            Value v = std::move(*--sp);
+            as<ListObj>(sp[-int(arg)])->items.push_back(std::move(v));
+            break;
+          }
+          case Op::SET_ADD: {
+            SYNC();
+            Value v = std::move(*--sp);
+            as<SetObj>(sp[-int(arg)])->table.insert(*this, v, hash(v), Value::none());
+            break;
+          }
+          case Op::MAP_ADD: {
+            SYNC();
+            Value v = std::move(*--sp);
+            Value k = std::move(*--sp);
+            dict_set(as<DictObj>(sp[-int(arg)]), k, v);
+            break;
+          }
+          case Op::LIST_EXTEND: {
+            SYNC();
+            std::vector<Value> items = to_vector(sp[-1]);
+            DROP();
+            auto& dst = as<ListObj>(sp[-int(arg)])->items;
+            for (auto& v : items) dst.push_back(std::move(v));
+            break;
+          }
+          case Op::DICT_MERGE: {
+            SYNC();
+            Value m = std::move(*--sp);
+            if (!is_kind(m, ObjKind::Dict))
+              raise("TypeError", "argument after ** must be a mapping, not " + type_name(m));
+            for (auto& e : as<DictObj>(m)->table.entries())
+              if (!e.key.is_undef()) dict_set(as<DictObj>(sp[-int(arg)]), e.key, e.value);
+            break;
+          }
+          case Op::LIST_TO_TUPLE: {
+            std::vector<Value> items = std::move(as<ListObj>(sp[-1])->items);
+            sp[-1] = tuple(std::move(items));
+            break;
+          }
+          case Op::UNPACK_SEQUENCE:
+          case Op::UNPACK_EX: {
+            SYNC();
+            bool star = Op(word & 0xFF) == Op::UNPACK_EX;
+            uint32_t before = star ? (arg & 0xFFF) : arg, after = star ? (arg >> 12) : 0;
+            uint32_t n = before + after + (star ? 1 : 0);
+            std::vector<Value> out(n);
+            unpack(*this, sp[-1], before, after, star, out.data());
+            DROP();
+            for (uint32_t i = n; i-- > 0;) PUSH(std::move(out[i]));
+            break;
+          }
+          case Op::MAKE_FUNCTION: {
+            SYNC();
+            uint32_t n = 1 + (arg & 1) + ((arg >> 1) & 1) + ((arg >> 2) & 1);
+            Value f = make_function(*this, *fr, arg, sp - n);
+            for (uint32_t i = 0; i < n; ++i) DROP();
+            PUSH(std::move(f));
+            break;
+          }
+          case Op::RETURN_VALUE: {
+            Value result = std::move(*--sp);
+            Frame done = std::move(frames_.back());
+            clear_region(done.base, frame_end(done));
+            frames_.pop_back();
+            sp_ = done.ret;
+            deliver(done, std::move(result));
+            if (done.mode == ReturnMode::Stop || frames_.size() <= stop_depth)
+              return RunStatus::Done;
+            LOAD_STATE();
+            break;
+          }
+          case Op::IMPORT_NAME: {
+            SYNC();
+            bool pushed = import_step(AT(sp), consts[arg]);
+            AFTER_CALL(pushed);
+            break;
+          }
+          case Op::IMPORT_FROM: {
+            SYNC();
+            bool pushed = import_from(AT(sp), as<StrObj>(consts[arg]));
+            AFTER_CALL(pushed);
+            break;
+          }
+          case Op::IMPORT_STAR: {
+            SYNC();
+            ModuleObj* m = as<ModuleObj>(sp[-1]);
+            for (size_t i = 0; i < m->names.size(); ++i)
+              if (!m->values[i].is_undef() && m->names[i]->s[0] != '_')
+                fr->module->set(*this, m->names[i], m->values[i]);
+            DROP();
+            break;
+          }
+          case Op::RAISE: {
+            SYNC();
+            if (arg == 0) raise("RuntimeError", "No active exception to reraise");
+            Value cause;
+            if (arg == 2) cause = std::move(*--sp);
+            Value exc = prepare_raise(*this, std::move(*--sp), true);
+            if (arg == 2) exception_data(exc).cause = std::move(cause);
+            sp_ = AT(sp);
+            throw PyException{std::move(exc)};
+          }
+          case Op::RERAISE: {
+            Value exc = std::move(*--sp);
+            SYNC();
+            reraise = true;
+            throw PyException{std::move(exc)};
+          }
+          case Op::CHECK_EXC_MATCH: {
+            SYNC();
+            Value r = exc_match(*this, sp[-2], sp[-1]);
+            DROP();
+            sp[-1] = std::move(r);
+            break;
+          }
+          case Op::LOAD_ASSERTION_ERROR:
+            PUSH(Value::object(exception_class("AssertionError")));
+            break;
+          case Op::BUILD_CLASS:
+            SYNC();
+            build_class(*fr);
+            LOAD_STATE();
+            break;
+          case Op::FORMAT_VALUE: {
+            SYNC();
+            Value spec;
+            if (arg & 4) spec = std::move(*--sp);
+            sp_ = AT(sp);
+            sp[-1] = format_value(*this, sp[-1], arg & 3, (arg & 4) ? &spec : nullptr);
+            break;
+          }
+          case Op::GEN_WRAP: {
+            Value g = heap.make<IterObj>(IterKind::Generator, std::move(sp[-1]));
+            as<IterObj>(g)->label = "generator object <genexpr>";
+            sp[-1] = std::move(g);
+            break;
+          }
+          case Op::DISPLAY_VALUE:
+            SYNC();
+            display_value(*this, sp[-1]);
+            DROP();
+            break;
+          case Op::EXC_TYPE:
+            sp[-1] = Value::object(class_of(sp[-1]));
+            break;
+          case Op::COUNT_:
+            break;
+        }
+      }
+    } catch (PyException& e) {
+      Value exc = std::move(e.exc);
+      bool rr = reraise;
+      reraise = false;
+      if (!handle_exception(std::move(exc), stop_depth, rr)) return RunStatus::Error;
+    } catch (SyntaxError& e) {
+      Value exc = exception_from_error(e);
+      if (!handle_exception(std::move(exc), stop_depth, false)) return RunStatus::Error;
+    } catch (gradlab::Error& e) {
+      Value exc = exception_from_error(e);
+      if (!handle_exception(std::move(exc), stop_depth, false)) return RunStatus::Error;
+    } catch (std::bad_alloc&) {
+      Value exc = make_exception(exception_class("MemoryError"), "");
+      if (!handle_exception(std::move(exc), stop_depth, false)) return RunStatus::Error;
+    }
+    if (frames_.size() <= stop_depth) return RunStatus::Done;
+  }
+#undef LOAD_STATE
+#undef SYNC
+#undef PUSH
+#undef DROP
+#undef AT
+#undef AFTER_CALL
+}
+
+}  // namespace gradlab::lang

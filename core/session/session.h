@@ -1,0 +1,120 @@
+// A Session is one student's kernel: the globals shared by the cells they run, the heap, the
+// native modules (torch gets in through add_module), the output events and the last error.
+// Code runs in slices: run_cell() compiles and starts a cell, run(budget) executes up to
+// `budget` instructions and returns Done, Suspended or Error. No global state: two sessions
+// are independent.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lang/vm.h"
+
+namespace gradlab {
+
+using lang::RunStatus;
+
+// Limits (each has a test in tests/core/session_test.cpp).
+// Bytes one cell may print; the rest is dropped after a one-line notice.
+inline constexpr uint64_t kMaxOutputBytesPerCell = 1'000'000;
+// Largest cell source accepted.
+inline constexpr size_t kMaxSourceBytes = 1'000'000;
+// Instructions per slice the CLI runs between checks for Ctrl-C.
+inline constexpr uint64_t kCliSliceBudget = 100'000;
+
+struct OutputEvent {
+  enum class Kind { Text };  // later: Plot, Progress, Graph
+  Kind kind = Kind::Text;
+  std::string text;
+};
+
+struct FrameRecord {
+  std::string name;  // "<module>", "f", "Net.forward"
+  std::string file;  // "<cell 3>"
+  int line = 0;
+};
+
+// An uncaught error, for the page to underline and to print.
+struct ErrorRecord {
+  std::string type;                      // "NameError"
+  std::string message;                   // "name 'x' is not defined"
+  std::string file;                      // where the span is
+  int line = 0, column = 0, length = 0;  // the failing expression (1-based; 0 if unknown)
+  std::vector<FrameRecord> frames;       // outermost first
+  std::vector<std::string> notes;        // hint lines printed after the message
+  std::string traceback;                 // the full CPython-style text
+};
+
+struct SessionLimits {
+  uint64_t max_output_bytes_per_cell = kMaxOutputBytesPerCell;
+  size_t max_source_bytes = kMaxSourceBytes;
+  int recursion_limit = lang::kRecursionLimit;
+  // Instructions one cell may run before TimeoutError; 0 for no limit.
+  uint64_t max_instructions_per_cell = 0;
+};
+
+class Session {
+ public:
+  explicit Session(SessionLimits limits = {});
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Registers a native module by dotted name ("torch", "torch.nn"); kept across reset().
+  void add_module(const std::string& dotted_name, lang::ModuleDef def);
+
+  // Compiles `source` and starts it; cells share globals. The traceback filename is
+  // `cell_name`, or "<cell N>" when empty. Returns false on a compile error (see last_error).
+  bool run_cell(std::string_view source, std::string cell_name = "");
+  // Runs up to `budget` instructions of the started cell.
+  RunStatus run(uint64_t budget);
+  // Runs the started cell to its end, in slices of `slice` instructions.
+  RunStatus run_to_end(uint64_t slice = kCliSliceBudget);
+  // Makes the next slice end with KeyboardInterrupt (safe from a signal handler).
+  void interrupt();
+  // Frees everything (globals, heap, cycles included) and starts afresh.
+  void reset();
+
+  bool busy() const;
+  int current_line() const;  // line about to run (0 when idle)
+  lang::Span current_span() const;
+  const std::optional<ErrorRecord>& last_error() const { return error_; }
+  // exit()/quit()/SystemExit ended the cell: its exit status (0 for exit() or exit(0)).
+  std::optional<int> exit_status() const { return exit_status_; }
+
+  // Output: delivered to the handler as produced, or queued for take_events().
+  void set_output_handler(std::function<void(const OutputEvent&)> handler);
+  std::vector<OutputEvent> take_events();
+
+  lang::VM& vm() { return *vm_; }
+  const SessionLimits& limits() const { return limits_; }
+
+ private:
+  void build_vm();
+  void emit(std::string_view text);
+  RunStatus finish(RunStatus st);
+  void record_exception(const lang::Value& exc);
+  void record_syntax_error(const gradlab::Error& e, lang::Span span, const std::string& file,
+                           std::string_view source);
+
+  SessionLimits limits_;
+  std::unique_ptr<lang::VM> vm_;
+  std::vector<std::pair<std::string, lang::ModuleDef>> modules_;
+  std::function<void(const OutputEvent&)> handler_;
+  std::vector<OutputEvent> events_;
+  std::optional<ErrorRecord> error_;
+  std::optional<int> exit_status_;
+  int cells_ = 0;
+  uint64_t cell_output_ = 0;
+  bool truncated_ = false;
+  uint64_t cell_start_instructions_ = 0;
+};
+
+// The CPython-style text of an exception object: traceback lines, then "Type: message".
+std::string format_traceback(lang::VM& vm, const lang::Value& exc);
+
+}  // namespace gradlab

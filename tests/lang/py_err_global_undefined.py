@@ -1,0 +1,4 @@
+def f():
+    global later
+    return later
+f()

@@ -1,0 +1,4 @@
+class Net:
+    def forward(self, x):
+        return x
+Net().forward(1, 2)

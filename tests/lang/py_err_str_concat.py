@@ -1,0 +1,2 @@
+name = "epoch "
+print(name + 3)

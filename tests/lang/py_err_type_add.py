@@ -1,0 +1,2 @@
+print("start")
+value = 3 + "4"

@@ -1,0 +1,28 @@
+# String methods, slicing, formatting.
+s = "Hello, World"
+print(s.upper(), s.lower(), s.title(), "hello world".capitalize(), s.swapcase())
+print(s[0], s[-1], s[2:5], s[::2], s[::-1], s[-5:], s[:100], s[5:2], s[1:-1:3])
+print(len(s), "World" in s, "xyz" not in s, s.find("o"), s.rfind("o"), s.find("z"), s.index("W"))
+print(s.count("l"), s.startswith("Hell"), s.endswith(("x", "ld")), s.startswith("World", 7))
+print("  pad  ".strip(), "xxhixx".strip("x"), "  left".lstrip(), "right  ".rstrip(), "--a--".rstrip("-"))
+print("a,b,,c".split(","), "a b  c".split(), "a,b,c".split(",", 1), "a,b,c".rsplit(",", 1), "  x  y ".split())
+print("k=v=w".split("=", maxsplit=1), "line1\nline2\r\nline3".splitlines(), "".split(","))
+print("-".join(["a", "b", "c"]), "".join(str(i) for i in range(5)), ", ".join([]))
+print("banana".replace("a", "o"), "banana".replace("a", "o", 2), "abc".replace("", "-"))
+print("42".isdigit(), "4a".isdigit(), "abc".isalpha(), "ab1".isalnum(), "   ".isspace(), "".isdigit())
+print("Abc".isupper(), "ABC".isupper(), "abc".islower())
+print("x".center(5), "|" + "x".center(6, "*") + "|", "ab".ljust(5, "."), "ab".rjust(5), "42".zfill(5), "-42".zfill(6))
+print("a" * 3, 3 * "ab", "a" + "b", "abc" < "abd", "B" < "a", "abc" == "abc", "apple" > "app")
+print("{} and {}".format("x", "y"), "{1}{0}{1}".format("a", "b"), "{name}:{val:.2f}".format(name="pi", val=3.14159))
+print("{:>6}|{:<6}|{:^6}|{:06.2f}|{!r}".format("r", "l", "c", 3.14159, "q"))
+print("{0[1]} {1[k]} {2.real}".format([1, 2], {"k": "v"}, 3))
+print("%s is %d years, %.1f%%" % ("Ann", 30, 99.5), "%5s|%-5s|%05d|%x" % ("a", "b", 42, 255))
+print("%r %s" % ("q", None), "%(a)s-%(b)s" % {"a": 1, "b": 2}, "%e" % 12345.678, "%g" % 0.0001)
+print(ord("A"), chr(97), chr(8364), ord("\u20ac"), str(12), str([1, "2"]), repr(12))
+print("a-b-c".partition("-"), "title case here".title())
+t = "naïve café"
+print(len(t), t[2], t[::-1], t.upper(), t.find("café"))
+for ch in "hi!":
+    print(ch, end=".")
+print()
+print(format(3.14159, ".3f"), format(42, "05d"), format("x", ">3"), format(True), format(0.5, ".0%"))
