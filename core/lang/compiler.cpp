@@ -1,6 +1,8 @@
 // Code generation for statements, blocks (loops, try/finally, with) and the code object
 // itself (slots, constants, stack size). Expressions are in compiler_expr.cpp.
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 #include "lang/compiler_internal.h"
 
@@ -454,6 +456,18 @@ void CodeGen::class_def(const ClassDefStmt* c) {
 }
 
 void CodeGen::stmt(const Stmt* s) {
+  // Exception handlers restore the stack to the depth recorded at compile time, so a wrong
+  // stack effect would corrupt the enclosing loop's iterator at run time: fail loudly here.
+  const int before = depth;
+  stmt_body(s);
+  if (depth != before)
+    throw std::logic_error("gradlab internal error: the compiler's stack depth changed from " +
+                           std::to_string(before) + " to " + std::to_string(depth) +
+                           " over a statement on line " + std::to_string(s->span.line) + " of " +
+                           code->qualname);
+}
+
+void CodeGen::stmt_body(const Stmt* s) {
   span = s->span;
   switch (s->kind) {
     case StmtKind::Expr: {
@@ -570,7 +584,7 @@ void CodeGen::stmt(const Stmt* s) {
       Block b(Block::Loop);
       b.is_for = true;
       b.continue_target = top;
-      b.loop_depth = depth - 1;
+      b.loop_depth = depth - 2;  // without the item and the iterator
       store(x->target.get());
       blocks.push_back(b);
       body(x->body);

@@ -56,7 +56,8 @@ class CodeGen {
 
   // compiler.cpp: statements and infrastructure
   void body(const Body& b);
-  void stmt(const Stmt* s);
+  void stmt(const Stmt* s);  // checks that the statement leaves the stack as it found it
+  void stmt_body(const Stmt* s);
   Value finish();  // adds the final return, computes the stack size
   void function_body(const Body& b);
 
@@ -102,7 +103,7 @@ class CodeGen {
     bool is_for = false;
     uint32_t continue_target = 0;
     std::vector<uint32_t> breaks;
-    int loop_depth = 0;
+    int loop_depth = 0;  // the stack depth after the loop (a for loop's iterator popped)
     // Finally / With: the protected range being built, and how to run the cleanup.
     std::vector<ExcEntry>* ranges = nullptr;
     uint32_t range_start = 0;
