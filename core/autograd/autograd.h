@@ -20,7 +20,8 @@ Node* record(OpId op, BackwardFn backward, const std::vector<const Tensor*>& inp
              std::initializer_list<Tensor*> outputs);
 
 // For an in-place op on `self`: PyTorch's checks (RuntimeError for a leaf that requires
-// grad while grad mode is on), then the version bump. Call before writing.
+// grad while grad mode is on). Call before writing; the op bumps the version itself once it
+// has written (bump_version), so a failed op leaves the counter alone.
 void check_inplace(const Tensor& self);
 // After an in-place op that should be differentiable, makes `self`'s history go through
 // the new node: records op with inputs (self's old history first) and self as output.

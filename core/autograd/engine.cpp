@@ -42,6 +42,16 @@ void node_decref(Node* n) {
   }
 }
 
+void forget_retained(TensorImpl* t) {
+  if (!t->retains_grad || !t->grad_fn) return;
+  auto& kept = t->grad_fn->retained;
+  for (size_t i = 0; i < kept.size(); ++i)
+    if (kept[i] == t) {
+      kept.erase(kept.begin() + long(i));
+      break;
+    }
+}
+
 void Node::save(const Tensor& t) {
   SavedTensor s;
   if (t.defined()) {
@@ -56,6 +66,7 @@ void Node::save_output(const Tensor& t) {
   s.data = alias_detached(t);
   s.version = t->storage->version;
   s.is_output = true;
+  ++t->storage->saved_output_refs;
   saved.push_back(std::move(s));
 }
 
@@ -141,9 +152,13 @@ static Node* record_impl(OpId op, BackwardFn backward, const Inputs& inputs,
   uint32_t nr = 0;
   for (Tensor* out : outputs) {
     TensorImpl* o = out->get();
+    // An in-place op gives `o` a new grad_fn: a retain_grad() moves with it, as in PyTorch.
+    const bool retains = o->retains_grad && o->grad_fn;
+    forget_retained(o);
     if (o->grad_fn) node_decref(o->grad_fn);
     ++n->refcount;
     o->grad_fn = n;
+    if (retains) n->retained.push_back(o);
     o->output_nr = nr++;
     o->requires_grad = is_floating(o->dtype);
   }

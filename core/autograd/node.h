@@ -29,7 +29,32 @@ struct Edge {
 struct SavedTensor {
   Tensor data;             // inputs: the tensor itself; outputs: a detached alias (no cycle)
   uint32_t version = 0;
-  bool is_output = false;
+  bool is_output = false;  // an output alias, counted in Storage::saved_output_refs
+
+  SavedTensor() = default;
+  SavedTensor(SavedTensor&& o) noexcept
+      : data(std::move(o.data)), version(o.version), is_output(o.is_output) {
+    o.is_output = false;
+  }
+  SavedTensor& operator=(SavedTensor&& o) noexcept {
+    if (this != &o) {
+      uncount();
+      data = std::move(o.data);
+      version = o.version;
+      is_output = o.is_output;
+      o.is_output = false;
+    }
+    return *this;
+  }
+  SavedTensor(const SavedTensor&) = delete;
+  SavedTensor& operator=(const SavedTensor&) = delete;
+  ~SavedTensor() { uncount(); }
+
+ private:
+  void uncount() {
+    if (is_output && data.defined()) --data->storage->saved_output_refs;
+    is_output = false;
+  }
 };
 
 // grad_outputs has node.num_outputs entries (undefined where no gradient flowed);
@@ -67,5 +92,8 @@ struct Node {
 
 void node_incref(Node* n);
 void node_decref(Node* n);
+// Removes t from its grad_fn's retained list (t is dying, detaching, or changing grad_fn):
+// the list holds weak pointers.
+void forget_retained(TensorImpl* t);
 
 }  // namespace gradlab

@@ -96,9 +96,7 @@ Value fn_detach_(VM& vm, CallArgs& a) {
   torch_args(vm, a, "detach_", {"self"}, p);
   Tensor t = tensor_arg(vm, p[0], "detach_", "self", 0);
   if (Node* n = t->grad_fn) {
-    auto& kept = n->retained;
-    for (size_t i = 0; i < kept.size(); ++i)
-      if (kept[i] == t.get()) kept.erase(kept.begin() + long(i));
+    forget_retained(t.get());
     t->retains_grad = false;
     t->grad_fn = nullptr;
     t->output_nr = 0;

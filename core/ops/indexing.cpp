@@ -351,7 +351,7 @@ void check_recordable(const Tensor& a, std::initializer_list<const Tensor*> mine
   };
   for (const Tensor* t : mine) count(*t);
   if (same_geometry(value, region)) count(value);
-  if (a->storage->refcount > expected)
+  if (a->storage->refcount - a->storage->saved_output_refs > expected)
     runtime_error(
         "gradlab cannot record this indexed assignment for autograd: the tensor shares its "
         "memory with another tensor (a view of it, or its .data / detach()), whose gradient "

@@ -134,6 +134,9 @@ void Storage::release(Storage* s) {
 
 // --- TensorImpl --------------------------------------------------------------------------
 bool TensorImpl::is_contiguous() const {
+  // As PyTorch's compute_contiguous: an empty tensor is contiguous whatever its strides.
+  for (int64_t s : sizes)
+    if (s == 0) return true;
   int64_t expected = 1;
   for (int i = sizes.size() - 1; i >= 0; --i) {
     if (sizes[i] == 1) continue;
@@ -149,7 +152,10 @@ void decref(TensorImpl* t) {
   if (--t->refcount > 0) return;
   if (t->storage) Storage::release(t->storage);
   if (t->grad) decref(t->grad);
-  if (t->grad_fn) node_decref(t->grad_fn);
+  if (t->grad_fn) {
+    forget_retained(t);
+    node_decref(t->grad_fn);
+  }
   --current_context().live_tensors;
   delete t;
 }

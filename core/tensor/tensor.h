@@ -59,6 +59,9 @@ Shape contiguous_strides(const Shape& sizes);
 struct Storage {
   int32_t refcount = 1;
   uint32_t version = 0;   // bumped by every in-place write (autograd's saved-tensor check)
+  // How many of the references are autograd's saved outputs (SavedTensor): they see a later
+  // write only through the version check, so they do not make the storage "shared".
+  int32_t saved_output_refs = 0;
   int64_t nbytes = 0;
   void* data = nullptr;
 
