@@ -124,18 +124,32 @@ Value fn_norm(VM& vm, CallArgs& a) {
   double order = norm_order(vm, p[1], "norm");
   bool keepdim = !p[3].is_undef() && bool_arg(vm, p[3], "norm", "keepdim");
   if (p[2].is_undef() || p[2].is_none()) return wrap(norm(t, order));
+  // p absent or 'fro' with dims is at::frobenius_norm (sqrt(sum(a*a)) over two dims).
+  const bool fro = p[1].is_undef() || p[1].is_none() ||
+                   (is_kind(p[1], ObjKind::Str) && as<StrObj>(p[1])->s == "fro");
+  if (fro) return wrap(frobenius_norm(t, dims_arg(vm, p[2], "norm"), keepdim));
   return wrap(norm(t, order, dims_arg(vm, p[2], "norm"), keepdim));
 }
 
 // torch.linalg.norm / vector_norm(input, ord=None, dim=None, keepdim=False)
-Value fn_linalg_norm(VM& vm, CallArgs& a) {
+Value fn_linalg_norm(VM& vm, CallArgs& a, bool matrix_ords_refused) {
   Value p[4];
   torch_args(vm, a, "linalg_norm", {"input", "ord=", "dim=", "keepdim="}, p);
   Tensor t = tensor_arg(vm, p[0], "linalg_norm", "input", 1);
   double order = norm_order(vm, p[1], "linalg_norm");
   bool keepdim = !p[3].is_undef() && bool_arg(vm, p[3], "linalg_norm", "keepdim");
-  if (p[2].is_undef() || p[2].is_none()) return wrap(norm(t, order));
-  return wrap(norm(t, order, dims_arg(vm, p[2], "linalg_norm"), keepdim));
+  // A numeric ord over two dims is a matrix norm (max column sum, spectral, ...), which is
+  // not the vector norm computed here: refuse rather than answer something else.
+  const bool numeric_ord = !p[1].is_undef() && !p[1].is_none() && !is_kind(p[1], ObjKind::Str);
+  const bool two_dims = (p[2].is_undef() || p[2].is_none()) ? t.dim() == 2
+                                                              : dims_arg(vm, p[2], "linalg_norm").size() == 2;
+  if (numeric_ord && two_dims && matrix_ords_refused)
+    raise("NotImplementedError",
+          "gradlab's torch.linalg.norm computes vector norms and the Frobenius norm; for a "
+          "matrix with a numeric ord use torch.linalg.vector_norm on a flattened tensor or "
+          "compute the matrix norm from its definition");
+  if (p[2].is_undef() || p[2].is_none()) return wrap(vector_norm(t, order, {}, keepdim));
+  return wrap(vector_norm(t, order, dims_arg(vm, p[2], "linalg_norm"), keepdim));
 }
 
 Value any_all(VM& vm, CallArgs& a, bool is_any) {
@@ -200,7 +214,8 @@ Value linalg_svd_fn(VM& vm, CallArgs& a) {
   SvdResult r = linalg_svd(t, full);
   return return_linalg_svd(vm, std::move(r.U), std::move(r.S), std::move(r.V));
 }
-Value linalg_norm_fn(VM& vm, CallArgs& a) { return fn_linalg_norm(vm, a); }
+Value linalg_norm_fn(VM& vm, CallArgs& a) { return fn_linalg_norm(vm, a, true); }
+Value vector_norm_fn(VM& vm, CallArgs& a) { return fn_linalg_norm(vm, a, false); }
 Value linalg_matmul_fn(VM& vm, CallArgs& a) { return fn_matmul(vm, a); }
 
 namespace {

@@ -84,6 +84,7 @@ TorchFnTable creation_fns();     // torch_fns_creation.cpp
 // torch.linalg's functions (torch_fns_reduce.cpp).
 Value linalg_svd_fn(VM& vm, CallArgs& a);
 Value linalg_norm_fn(VM& vm, CallArgs& a);
+Value vector_norm_fn(VM& vm, CallArgs& a);
 Value linalg_matmul_fn(VM& vm, CallArgs& a);
 
 // --- argument helpers (torch_args.cpp) ------------------------------------------------------

@@ -71,7 +71,7 @@ void def(VM& vm, ModuleObj& m, const char* name, NativeFn fn) {
 void init_linalg(VM& vm, ModuleObj& m) {
   def(vm, m, "svd", linalg_svd_fn);
   def(vm, m, "norm", linalg_norm_fn);
-  def(vm, m, "vector_norm", linalg_norm_fn);
+  def(vm, m, "vector_norm", vector_norm_fn);
   def(vm, m, "matmul", linalg_matmul_fn);
 }
 

@@ -127,6 +127,8 @@ Tensor var(const Tensor& a, const std::vector<int64_t>& dims, bool unbiased, boo
 Tensor std(const Tensor& a, const std::vector<int64_t>& dims, bool unbiased, bool keepdim);
 Tensor norm(const Tensor& a, double p = 2.0);                                                // NormBackward1
 Tensor norm(const Tensor& a, double p, const std::vector<int64_t>& dims, bool keepdim);
+// torch.linalg.vector_norm: dims empty means all.                           // LinalgVectorNormBackward0
+Tensor vector_norm(const Tensor& a, double p, const std::vector<int64_t>& dims, bool keepdim);
 // torch.norm(a, p='fro', dim): what torch.norm / Tensor.norm do when p is absent or 'fro'
 // (p=2 over <= 1 dim, NormBackward1; sqrt(sum(a*a)) over 2 dims, SqrtBackward0).
 Tensor frobenius_norm(const Tensor& a, const std::vector<int64_t>& dims, bool keepdim);

@@ -296,14 +296,15 @@ void norm_backward(Node& n, const Tensor* gout, Tensor* gin) {
   }
 }
 
-Tensor norm_impl(const Tensor& a, double p, const std::vector<int64_t>& dims, bool keepdim) {
+Tensor norm_impl(const Tensor& a, double p, const std::vector<int64_t>& dims, bool keepdim,
+                 OpId op = OpId::Norm) {
   if (!is_floating(a.dtype()))
     runtime_error(
         std::string("norm(): input dtype should be either floating point or complex. Got ") +
         (a.dtype() == DType::Bool ? "Bool" : "Long") + " instead.");
   const DimMask mask = make_dim_mask(dims, a.dim());
   Tensor out = norm_kernel(a, p, mask, keepdim);
-  if (Node* n = record(OpId::Norm, norm_backward, {&a}, {&out})) {
+  if (Node* n = record(op, norm_backward, {&a}, {&out})) {
     n->save(a);
     n->save_output(out);
     n->scalars = {p};
@@ -325,6 +326,11 @@ Tensor std(const Tensor& a, const std::vector<int64_t>& dims, bool unbiased, boo
 Tensor norm(const Tensor& a, double p) { return norm_impl(a, p, {}, false); }
 Tensor norm(const Tensor& a, double p, const std::vector<int64_t>& dims, bool keepdim) {
   return norm_impl(a, p, dims, keepdim);
+}
+// torch.linalg.vector_norm (and linalg.norm of a vector or with ord=None): the same kernel
+// under its own grad_fn name.
+Tensor vector_norm(const Tensor& a, double p, const std::vector<int64_t>& dims, bool keepdim) {
+  return norm_impl(a, p, dims, keepdim, OpId::LinalgVectorNorm);
 }
 
 // torch.norm's default p='fro' (at::frobenius_norm): the 2-norm over at most one dim, and

@@ -72,6 +72,8 @@ GRADCHECK_CASE(OpId::Norm, "norm p=1 dim 0 keepdim", [](GradInputs& in) {
 });
 GRADCHECK_CASE(OpId::Norm, "norm p=inf",
                [](GradInputs& in) { return norm(in.randn({6}), INFINITY); });
+GRADCHECK_CASE(OpId::LinalgVectorNorm, "linalg.vector_norm p=2 dim 1",
+               [](GradInputs& in) { return vector_norm(in.randn({3, 4}), 2.0, {1}, false); });
 GRADCHECK_CASE(OpId::Norm, "norm p=3", [](GradInputs& in) { return norm(in.randn({5}), 3.0); });
 GRADCHECK_CASE(OpId::Norm, "norm p=1.5 dims", [](GradInputs& in) {
   return norm(in.uniform({2, 3, 2}, 0.5, 2.0), 1.5, {0, 2}, false);
