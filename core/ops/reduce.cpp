@@ -103,7 +103,7 @@ static void output_strides(const Shape& sizes, const DimMask& mask, int64_t* out
 
 ReducePlan make_plan(const Shape& sizes, const Shape& in_strides, const DimMask& mask) {
   const int nd = sizes.size();
-  int64_t out_st[kMaxDims];
+  int64_t out_st[kMaxDims] = {};
   output_strides(sizes, mask, out_st);
   int perm[kMaxDims];
   reorder(nd, sizes.data(), out_st, in_strides.data(), perm);
@@ -142,7 +142,7 @@ ReducePlan make_plan(const Shape& sizes, const Shape& in_strides, const DimMask&
 
 SplitPlan make_split(const Shape& sizes, const Shape& in_strides, const DimMask& mask) {
   const int nd = sizes.size();
-  int64_t out_st[kMaxDims];
+  int64_t out_st[kMaxDims] = {};
   output_strides(sizes, mask, out_st);
   int perm[kMaxDims];
   reorder(nd, sizes.data(), out_st, in_strides.data(), perm);

@@ -309,7 +309,9 @@ TEST(LinalgSpeed, SmallProductsAllocateOnlyTheirResult) {
     Tensor q = matmul(a, v);
     Tensor d = dot(v, v);
     const long used = gradlab_test_operator_new_count() - before;
-    if (k == 1) EXPECT_EQ(used, 3) << "one TensorImpl per result";
+    if (k == 1) {
+      EXPECT_EQ(used, 3) << "one TensorImpl per result";
+    }
     EXPECT_EQ(vals(p)[0], 30.0);
     EXPECT_EQ(vals(q), (std::vector<double>{14, 32, 50}));
     EXPECT_EQ(vals(d)[0], 14.0);

@@ -22,8 +22,26 @@ void* operator new(std::size_t n) {
   if (void* p = std::malloc(n ? n : 1)) return p;
   throw std::bad_alloc();
 }
+#if defined(__GNUC__) && !defined(__clang__)
+// GCC sees the malloc inside the replaced operator new and the free inside the replaced
+// delete and warns about a mismatch that is the whole point of the replacement.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+void* operator new[](std::size_t n) { return operator new(n); }
+// Every delete form is replaced together with new: a sanitizer runtime that saw new[] come
+// from its own operator would otherwise report free() of it as a mismatch.
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { operator delete(p); }
+void operator delete[](void* p, std::size_t) noexcept { operator delete(p); }
+// The nothrow forms too (std::stable_sort's temporary buffer uses them).
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  ++g_news;
+  return std::malloc(n ? n : 1);
+}
+void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept { return operator new(n, t); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace gradlab {
 namespace {
@@ -319,7 +337,9 @@ TEST(ReduceSpeed, SmallSumAllocatesOnlyItsResult) {
     Tensor r = sum(m, dims, false);
     Tensor a = mean(x);
     const long used = gradlab_test_operator_new_count() - before;
-    if (k == 1) EXPECT_EQ(used, 3) << "one TensorImpl per result";
+    if (k == 1) {
+      EXPECT_EQ(used, 3) << "one TensorImpl per result";
+    }
     EXPECT_EQ(vals(s)[0], 6.0);
     EXPECT_EQ(vals(r), (std::vector<double>{6, 15}));
     EXPECT_EQ(vals(a)[0], 2.0);
