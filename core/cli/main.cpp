@@ -21,6 +21,7 @@ void on_sigint(int) {
 }
 
 void print_output(const gradlab::OutputEvent& ev) {
+  if (ev.kind != gradlab::OutputEvent::Kind::Text) return;  // charts and widgets are the page's
   std::fwrite(ev.text.data(), 1, ev.text.size(), stdout);
   std::fflush(stdout);
 }

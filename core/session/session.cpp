@@ -71,7 +71,28 @@ std::string format_traceback(VM& vm, const Value& exc) {
   return out;
 }
 
-Session::Session(SessionLimits limits) : limits_(limits) { build_vm(); }
+const char* event_kind_name(OutputEvent::Kind k) {
+  switch (k) {
+    case OutputEvent::Kind::Text:
+      return "text";
+    case OutputEvent::Kind::Plot:
+      return "plot";
+    case OutputEvent::Kind::Progress:
+      return "progress";
+    case OutputEvent::Kind::Input:
+      return "input";
+    case OutputEvent::Kind::Graph:
+      return "graph";
+  }
+  return "text";
+}
+
+Session::Session(SessionLimits limits)
+    : limits_(limits),
+      display_(std::make_unique<Display>(
+          [this](DisplayKind k, std::string json) { emit_event(k, std::move(json)); })) {
+  build_vm();
+}
 Session::~Session() = default;
 
 void Session::build_vm() {
@@ -89,6 +110,7 @@ void Session::build_vm() {
   };
   register_torch(vm);  // torch, torch.linalg, torch.autograd (added modules may replace them)
   register_nn(vm);     // torch.nn, torch.nn.functional, torch.nn.init, torch.optim (core/nn)
+  register_display(vm, *display_);  // plot, matplotlib.pyplot, seaborn, tqdm, slider()
   for (auto& [name, def] : modules_) vm.register_module(name, def);
   // The gradlab-language builtins.
   Value prelude = vm.new_module("builtins");
@@ -113,19 +135,40 @@ void Session::emit(std::string_view text) {
     t += "\n[output truncated: this cell printed more than " + std::to_string(limits_.max_output_bytes_per_cell) +
          " bytes]\n";
     cell_output_ = limits_.max_output_bytes_per_cell;
-    OutputEvent ev{OutputEvent::Kind::Text, std::move(t)};
-    if (handler_) handler_(ev);
-    else events_.push_back(std::move(ev));
+    deliver(OutputEvent{OutputEvent::Kind::Text, std::move(t), {}});
     return;
   }
   cell_output_ += text.size();
-  if (handler_) {
-    handler_(OutputEvent{OutputEvent::Kind::Text, std::string(text)});
-  } else if (!events_.empty() && events_.back().kind == OutputEvent::Kind::Text) {
-    events_.back().text += text;
-  } else {
-    events_.push_back(OutputEvent{OutputEvent::Kind::Text, std::string(text)});
+  if (!handler_ && !events_.empty() && events_.back().kind == OutputEvent::Kind::Text) {
+    events_.back().text += text;  // queued text stays one event until something else comes
+    return;
   }
+  deliver(OutputEvent{OutputEvent::Kind::Text, std::string(text), {}});
+}
+
+void Session::emit_event(DisplayKind kind, std::string json) {
+  if (events_dropped_ || muted_) return;
+  if (cell_event_bytes_ + json.size() > limits_.max_event_bytes_per_cell) {
+    events_dropped_ = true;
+    deliver(OutputEvent{OutputEvent::Kind::Text,
+                        "\n[charts stopped: this cell sent more than " +
+                            std::to_string(limits_.max_event_bytes_per_cell) +
+                            " bytes of chart and progress data]\n",
+                        {}});
+    return;
+  }
+  cell_event_bytes_ += json.size();
+  OutputEvent::Kind k = kind == DisplayKind::Plot       ? OutputEvent::Kind::Plot
+                        : kind == DisplayKind::Progress ? OutputEvent::Kind::Progress
+                                                        : OutputEvent::Kind::Input;
+  deliver(OutputEvent{k, {}, std::move(json)});
+}
+
+void Session::deliver(OutputEvent ev) {
+  if (handler_)
+    handler_(ev);
+  else
+    events_.push_back(std::move(ev));
 }
 
 void Session::set_output_handler(std::function<void(const OutputEvent&)> handler) { handler_ = std::move(handler); }
@@ -167,6 +210,9 @@ bool Session::run_cell(std::string_view source, std::string cell_name) {
   exit_status_.reset();
   cell_output_ = 0;
   truncated_ = false;
+  cell_event_bytes_ = 0;
+  events_dropped_ = false;
+  display_->begin_cell();
   vm_->heap.collect_cycles();
   if (source.size() > limits_.max_source_bytes) {
     gradlab::Error e("SyntaxError", "the program is too long (more than " + std::to_string(limits_.max_source_bytes) + " bytes)");
@@ -196,6 +242,7 @@ RunStatus Session::run(uint64_t budget) {
       r.message = "the cell ran more than " + std::to_string(limits_.max_instructions_per_cell) + " instructions";
       r.traceback = r.type + ": " + r.message + "\n";
       error_ = std::move(r);
+      display_->end_cell();
       return RunStatus::Error;
     }
     budget = std::min(budget, limits_.max_instructions_per_cell - used);
@@ -209,7 +256,22 @@ RunStatus Session::run_to_end(uint64_t slice) {
   return st;
 }
 
+RunStatus Session::step_line(uint64_t max_budget) {
+  if (!vm_->running()) return run(1);
+  const std::string file = vm_->current_file();
+  const int line = current_line();
+  RunStatus st = RunStatus::Suspended;
+  for (uint64_t used = 0; used < max_budget; ++used) {
+    st = run(1);
+    if (st != RunStatus::Suspended) return st;
+    int now = current_line();
+    if (now != 0 && (now != line || vm_->current_file() != file)) return st;
+  }
+  return st;
+}
+
 RunStatus Session::finish(RunStatus st) {
+  if (st != RunStatus::Suspended) display_->end_cell();
   if (st != RunStatus::Error) return st;
   Value exc = vm_->error();
   vm_->clear_error();
@@ -269,6 +331,8 @@ void Session::interrupt() { vm_->interrupt(); }
 
 void Session::reset() {
   vm_.reset();
+  display_->begin_cell();
+  display_->clear_inputs();
   build_vm();
   cells_ = 0;
   error_.reset();
@@ -276,8 +340,21 @@ void Session::reset() {
   events_.clear();
 }
 
+void Session::set_input(const std::string& name, double value) {
+  display_->set_input(name, value);
+  vm_->set_global(vm_->main_module(), name, Value::number(value));
+}
+
 bool Session::busy() const { return vm_->running(); }
-int Session::current_line() const { return vm_->running() ? vm_->current_span().line : 0; }
-Span Session::current_span() const { return vm_->running() ? vm_->current_span() : Span{}; }
+int Session::current_line() const { return current_span().line; }
+
+Span Session::current_span() const {
+  if (!vm_->running()) return Span{};
+  // The VM reports where each frame is at (the instruction that ran last, or the call a caller
+  // waits on); for the innermost frame the page wants the instruction about to run.
+  const Frame* f = vm_->current_frame();
+  if (f && !f->code->hidden && f->ip < f->code->spans.size()) return f->code->spans[f->ip];
+  return vm_->current_span();
+}
 
 }  // namespace gradlab

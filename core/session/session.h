@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lang/plot_module.h"
 #include "lang/vm.h"
 
 namespace gradlab {
@@ -25,11 +26,33 @@ inline constexpr uint64_t kMaxOutputBytesPerCell = 1'000'000;
 inline constexpr size_t kMaxSourceBytes = 1'000'000;
 // Instructions per slice the CLI runs between checks for Ctrl-C.
 inline constexpr uint64_t kCliSliceBudget = 100'000;
+// Bytes of chart, progress and input events one cell may send; later ones are dropped after a
+// one-line notice (a loop calling plot.live a million times must not exhaust wasm memory).
+inline constexpr uint64_t kMaxEventBytesPerCell = 16'000'000;
+// Characters of a variable's preview (VariableInfo::preview and ::grad).
+inline constexpr size_t kMaxPreviewChars = 200;
 
+// What a cell shows, in the order it happens (wasm/PROTOCOL.md §1).
 struct OutputEvent {
-  enum class Kind { Text };  // later: Plot, Progress, Graph
+  enum class Kind { Text, Plot, Progress, Input, Graph };
   Kind kind = Kind::Text;
-  std::string text;
+  std::string text;  // Text: exactly what was printed
+  std::string json;  // other kinds: one JSON object (wasm/PROTOCOL.md §1)
+};
+// "text", "plot", "progress", "input", "graph".
+const char* event_kind_name(OutputEvent::Kind k);
+
+// One global of the notebook, for the variables panel.
+struct VariableInfo {
+  std::string name;  // global name
+  std::string type;  // "Tensor", "Parameter", "int", "float", "list", "Linear", ...
+  bool is_tensor = false;
+  std::vector<int64_t> shape;  // tensors only
+  std::string dtype;           // "torch.float32" (tensors only)
+  bool requires_grad = false;
+  std::string preview;  // first lines of the printed value, <= kMaxPreviewChars
+  bool has_grad = false;
+  std::string grad;  // preview of .grad when it exists
 };
 
 struct FrameRecord {
@@ -55,6 +78,7 @@ struct SessionLimits {
   int recursion_limit = lang::kRecursionLimit;
   // Instructions one cell may run before TimeoutError; 0 for no limit.
   uint64_t max_instructions_per_cell = 0;
+  uint64_t max_event_bytes_per_cell = kMaxEventBytesPerCell;
 };
 
 class Session {
@@ -74,14 +98,25 @@ class Session {
   RunStatus run(uint64_t budget);
   // Runs the started cell to its end, in slices of `slice` instructions.
   RunStatus run_to_end(uint64_t slice = kCliSliceBudget);
+  // Runs until the line about to execute changes (entering or leaving a function counts), or
+  // the cell ends, or `max_budget` instructions ran (then Suspended, still on the line).
+  RunStatus step_line(uint64_t max_budget);
   // Makes the next slice end with KeyboardInterrupt (safe from a signal handler).
   void interrupt();
-  // Frees everything (globals, heap, cycles included) and starts afresh.
+  // Frees everything (globals, heap, cycles included, slider inputs) and starts afresh.
   void reset();
 
+  // The user's globals for the variables panel, sorted by name: not modules, functions or
+  // classes, and not names starting with '_'. Previews are the printed value's first lines
+  // (a __repr__ that prints has its output dropped; one that fails shows its error type).
+  std::vector<VariableInfo> variables();
+  // A slider moved: slider(name, ...) returns `value` from now on, and the global `name`
+  // becomes the float `value` at once (a running loop that reads it sees the change).
+  void set_input(const std::string& name, double value);
+
   bool busy() const;
-  int current_line() const;  // line about to run (0 when idle)
-  lang::Span current_span() const;
+  int current_line() const;         // line about to run (0 when idle)
+  lang::Span current_span() const;  // of the instruction about to run
   const std::optional<ErrorRecord>& last_error() const { return error_; }
   // exit()/quit()/SystemExit ended the cell: its exit status (0 for exit() or exit(0)).
   std::optional<int> exit_status() const { return exit_status_; }
@@ -96,12 +131,15 @@ class Session {
  private:
   void build_vm();
   void emit(std::string_view text);
+  void emit_event(lang::DisplayKind kind, std::string json);
+  void deliver(OutputEvent ev);
   RunStatus finish(RunStatus st);
   void record_exception(const lang::Value& exc);
   void record_syntax_error(const gradlab::Error& e, lang::Span span, const std::string& file,
                            std::string_view source);
 
   SessionLimits limits_;
+  std::unique_ptr<lang::Display> display_;  // before vm_: the VM's display modules point to it
   std::unique_ptr<lang::VM> vm_;
   std::vector<std::pair<std::string, lang::ModuleDef>> modules_;
   std::function<void(const OutputEvent&)> handler_;
@@ -111,6 +149,9 @@ class Session {
   int cells_ = 0;
   uint64_t cell_output_ = 0;
   bool truncated_ = false;
+  uint64_t cell_event_bytes_ = 0;
+  bool events_dropped_ = false;
+  bool muted_ = false;  // variables() is printing values: what they emit is not the cell's
   uint64_t cell_start_instructions_ = 0;
 };
 

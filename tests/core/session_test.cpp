@@ -176,5 +176,249 @@ TEST(Session, HostModulesAndArgumentParsing) {
   EXPECT_EQ(run_in(s, "import tools.extra\nprint(tools.extra.answer)").out, "42\n");
 }
 
+// --- output events, sliders, stepping, the variables panel -----------------------------------
+std::vector<OutputEvent> events_of(Session& s, const std::string& source) {
+  EXPECT_TRUE(s.run_cell(source));
+  EXPECT_EQ(s.run_to_end(), RunStatus::Done) << (s.last_error() ? s.last_error()->traceback : "");
+  return s.take_events();
+}
+
+TEST(Session, EventKindNames) {
+  using K = OutputEvent::Kind;
+  EXPECT_STREQ(event_kind_name(K::Text), "text");
+  EXPECT_STREQ(event_kind_name(K::Plot), "plot");
+  EXPECT_STREQ(event_kind_name(K::Progress), "progress");
+  EXPECT_STREQ(event_kind_name(K::Input), "input");
+  EXPECT_STREQ(event_kind_name(K::Graph), "graph");
+}
+
+TEST(Session, EventsKeepTheirOrderAndTextNeverCarriesCharts) {
+  Session s;
+  auto ev = events_of(s, "import plot\nprint('a')\nprint('b')\nplot.line([1])\nprint('c')\n");
+  ASSERT_EQ(ev.size(), 3u);
+  EXPECT_EQ(ev[0].kind, OutputEvent::Kind::Text);
+  EXPECT_EQ(ev[0].text, "a\nb\n");
+  EXPECT_EQ(ev[0].json, "");
+  EXPECT_EQ(ev[1].kind, OutputEvent::Kind::Plot);
+  EXPECT_EQ(ev[1].text, "");
+  EXPECT_EQ(ev[1].json.substr(0, 13), R"({"id":"fig1",)");
+  EXPECT_EQ(ev[2].text, "c\n");
+  // What a plain print-only program sees is unchanged: one text event.
+  testing::Outcome o = run_in(s, "plot.line([2])\nprint('only text')\n");
+  EXPECT_EQ(o.out, "only text\n");
+}
+
+TEST(Session, ChartEventsPerCellAreLimited) {
+  SessionLimits lim;
+  lim.max_event_bytes_per_cell = 1000;
+  Session s(lim);
+  auto ev =
+      events_of(s, "import plot\nfor i in range(100):\n    plot.live('loss', i)\nprint('done')\n");
+  size_t plots = 0, bytes = 0;
+  for (auto& e : ev)
+    if (e.kind == OutputEvent::Kind::Plot) {
+      ++plots;
+      bytes += e.json.size();
+    }
+  EXPECT_LE(bytes, 1000u);
+  EXPECT_GT(plots, 10u);
+  EXPECT_LT(plots, 100u);
+  ASSERT_EQ(ev.back().kind, OutputEvent::Kind::Text);
+  EXPECT_EQ(ev.back().text,
+            "\n[charts stopped: this cell sent more than 1000 bytes of chart and progress data]\n"
+            "done\n");
+  EXPECT_EQ(events_of(s, "plot.live('x', 1)").size(), 1u);  // the next cell starts afresh
+  EXPECT_EQ(kMaxEventBytesPerCell, 16'000'000u);
+}
+
+TEST(Session, SliderDefaultsThenFollowsSetInputUntilReset) {
+  Session s;
+  auto ev = events_of(
+      s, "lr = slider('lr', 0.01, 0.001, 0.1)\nn = slider('n', 3, 1, 10, step=1)\nprint(lr, n)\n");
+  ASSERT_EQ(ev.size(), 3u);
+  EXPECT_EQ(ev[0].kind, OutputEvent::Kind::Input);
+  EXPECT_EQ(ev[0].json,
+            R"({"name":"lr","kind":"slider","value":0.01,"min":0.001,"max":0.1,"step":null})");
+  EXPECT_EQ(ev[1].json, R"({"name":"n","kind":"slider","value":3,"min":1,"max":10,"step":1})");
+  EXPECT_EQ(ev[2].text, "0.01 3\n");
+  s.set_input("lr", 0.05);
+  EXPECT_EQ(run_in(s, "print(lr)").out, "0.05\n");  // the global changed at once
+  ev = events_of(s, "lr = slider('lr', 0.01, 0.001, 0.1)\nprint(lr)\n");
+  EXPECT_EQ(ev[0].json,
+            R"({"name":"lr","kind":"slider","value":0.05,"min":0.001,"max":0.1,"step":null})");
+  EXPECT_EQ(ev[1].text, "0.05\n");
+  s.reset();
+  EXPECT_EQ(run_in(s, "print(slider('lr', 0.01, 0.001, 0.1))").out, "0.01\n");
+  EXPECT_EQ(run_in(s, "slider('lr', 5, 0, 1)").error,
+            "ValueError: slider(): value 5 is outside [0, 1]");
+  EXPECT_EQ(run_in(s, "slider('lr', 0, 1, 0)").error,
+            "ValueError: slider(): min (1) must not be greater than max (0)");
+  EXPECT_EQ(run_in(s, "slider('lr', 0, 0, 1, step=0)").error,
+            "ValueError: slider(): step must be positive, got 0");
+  EXPECT_EQ(run_in(s, "slider(1, 0, 0, 1)").error,
+            "TypeError: slider(): 'name' must be str, not int");
+  EXPECT_EQ(run_in(s, "slider('a', 0, 0)").error,
+            "TypeError: slider() missing 1 required positional argument: 'max'");
+}
+
+TEST(Session, SetInputIsSeenByARunningLoop) {
+  Session s;
+  std::string out;
+  s.set_output_handler([&](const OutputEvent& ev) { out += ev.text; });
+  ASSERT_TRUE(
+      s.run_cell("lr = 0.1\nseen = []\nfor i in range(2000):\n    seen.append(lr)\n"
+                 "print(seen[0], seen[-1], len(set(seen)))\n"));
+  EXPECT_EQ(s.run(500), RunStatus::Suspended);
+  s.set_input("lr", 0.5);
+  EXPECT_EQ(s.run_to_end(100), RunStatus::Done);
+  s.set_output_handler(nullptr);
+  EXPECT_EQ(out, "0.1 0.5 2\n");
+}
+
+// The lines step_line stops at until the cell ends.
+std::vector<int> step_lines(Session& s, const std::string& source) {
+  EXPECT_TRUE(s.run_cell(source));
+  std::vector<int> lines{s.current_line()};
+  for (int i = 0; i < 100; ++i) {
+    RunStatus st = s.step_line(100000);
+    if (st != RunStatus::Suspended) break;
+    lines.push_back(s.current_line());
+  }
+  EXPECT_FALSE(s.busy());
+  EXPECT_EQ(s.current_line(), 0);
+  return lines;
+}
+
+TEST(Session, StepLineMovesOneLineAtATime) {
+  Session s;
+  EXPECT_EQ(step_lines(s, "x = 0\nfor i in range(3):\n    x += i\nprint(x)\n"),
+            (std::vector<int>{1, 2, 3, 2, 3, 2, 3, 2, 4}));
+  // Into a function and back; a call into nn (hidden code) stays on the calling line.
+  EXPECT_EQ(step_lines(s, "def f(a):\n    b = a * 2\n    return b\n\ny = f(1)\nz = 2\n"),
+            (std::vector<int>{1, 5, 2, 3, 5, 6}));
+  EXPECT_EQ(
+      step_lines(
+          s, "import torch.nn as nn, torch\nm = nn.Linear(2, 1)\ny = m(torch.ones(2))\nz = 1\n"),
+      (std::vector<int>{1, 2, 3, 4}));
+}
+
+TEST(Session, StepLineStopsAtItsBudget) {
+  Session s;
+  ASSERT_TRUE(s.run_cell("while True: pass\n"));  // the line never changes
+  EXPECT_EQ(s.step_line(1000), RunStatus::Suspended);
+  EXPECT_EQ(s.current_line(), 1);
+  EXPECT_EQ(s.step_line(10), RunStatus::Suspended);
+  EXPECT_EQ(s.current_line(), 1);
+  ASSERT_TRUE(s.run_cell("1 / 0\n"));
+  EXPECT_EQ(s.step_line(1000), RunStatus::Error);
+  EXPECT_EQ(s.last_error()->type, "ZeroDivisionError");
+  EXPECT_EQ(s.step_line(1000), RunStatus::Error);  // nothing left to run
+}
+
+TEST(Session, CurrentLineIsTheLineAboutToRun) {
+  Session s;
+  ASSERT_TRUE(s.run_cell("a = 1\nb = 2\n"));
+  EXPECT_EQ(s.current_line(), 1);
+  while (s.current_line() == 1) ASSERT_EQ(s.run(1), RunStatus::Suspended);
+  EXPECT_EQ(s.current_line(), 2);
+  // Running another cell abandons the rest of this one.
+  EXPECT_EQ(run_in(s, "print(a)\nprint(b)").error, "NameError: name 'b' is not defined");
+}
+
+TEST(Session, VariablesOfASmallNotebook) {
+  Session s;
+  testing::Outcome o = run_in(s, R"(
+import torch
+import torch.nn as nn
+import plot
+from tqdm import tqdm
+torch.manual_seed(0)
+w = torch.tensor([1.0, 2.0], requires_grad=True)
+(w * w).sum().backward()
+lin = nn.Linear(2, 1)
+epochs = 3
+lr = 0.5
+names = ['a', 'b']
+big = torch.zeros(100, 100)
+_hidden = 1
+def f():
+    pass
+class C:
+    pass
+)");
+  ASSERT_EQ(o.error, "");
+  std::vector<VariableInfo> v = s.variables();
+  std::vector<std::string> names;
+  for (auto& x : v) names.push_back(x.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"big", "epochs", "lin", "lr", "names", "w"}));
+  const VariableInfo& w = v[5];
+  EXPECT_EQ(w.type, "Tensor");
+  EXPECT_TRUE(w.is_tensor);
+  EXPECT_EQ(w.shape, (std::vector<int64_t>{2}));
+  EXPECT_EQ(w.dtype, "torch.float32");
+  EXPECT_TRUE(w.requires_grad);
+  EXPECT_EQ(w.preview, "tensor([1., 2.], requires_grad=True)");
+  EXPECT_TRUE(w.has_grad);
+  EXPECT_EQ(w.grad, "tensor([2., 4.])");
+  const VariableInfo& lin = v[2];
+  EXPECT_EQ(lin.type, "Linear");
+  EXPECT_FALSE(lin.is_tensor);
+  EXPECT_EQ(lin.preview, "Linear(in_features=2, out_features=1, bias=True)");
+  EXPECT_EQ(v[1].type, "int");
+  EXPECT_EQ(v[1].preview, "3");
+  EXPECT_EQ(v[3].type, "float");
+  EXPECT_EQ(v[4].preview, "['a', 'b']");
+  EXPECT_FALSE(v[1].is_tensor);
+  EXPECT_TRUE(v[1].shape.empty());
+  // A big tensor: its printed form cut after whole lines.
+  const VariableInfo& big = v[0];
+  EXPECT_EQ(big.shape, (std::vector<int64_t>{100, 100}));
+  EXPECT_LE(big.preview.size(), kMaxPreviewChars);
+  EXPECT_EQ(big.preview,
+            "tensor([[0., 0., 0.,  ..., 0., 0., 0.],\n        [0., 0., 0.,  ..., 0., 0., 0.],\n"
+            "        [0., 0., 0.,  ..., 0., 0., 0.],\n        ...,\n"
+            "        [0., 0., 0.,  ..., 0., 0., 0.],...");
+  EXPECT_FALSE(big.has_grad);
+  // Parameters report their class.
+  run_in(s, "p = lin.weight");
+  for (auto& x : s.variables())
+    if (x.name == "p") {
+      EXPECT_EQ(x.type, "Parameter");
+      EXPECT_EQ(x.preview.substr(0, 21), "Parameter containing:");
+    }
+}
+
+TEST(Session, VariablesPreviewsAreSafe) {
+  Session s;
+  run_in(s, R"(
+import plot
+class Loud:
+    def __repr__(self):
+        print('side effect')
+        plot.live('side', 1)
+        return 'Loud()'
+class Broken:
+    def __repr__(self):
+        raise ValueError('no')
+loud = Loud()
+broken = Broken()
+long_line = 'é' * 300
+)");
+  std::vector<OutputEvent> events;
+  s.set_output_handler([&](const OutputEvent& ev) { events.push_back(ev); });
+  std::vector<VariableInfo> v = s.variables();
+  s.set_output_handler(nullptr);
+  EXPECT_TRUE(events.empty());  // the panel's printing is not the cell's output
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[0].name, "broken");
+  EXPECT_EQ(v[0].preview, "<str() failed: ValueError>");
+  EXPECT_EQ(v[1].name, "long_line");
+  std::string cut;  // 98 two-byte characters: a 197-byte cut would split the 99th
+  for (int i = 0; i < 98; ++i) cut += "é";
+  EXPECT_EQ(v[1].preview, cut + "...");
+  EXPECT_EQ(v[2].preview, "Loud()");
+  EXPECT_EQ(run_in(s, "print(loud)").out, "side effect\nLoud()\n");
+}
+
 }  // namespace
 }  // namespace gradlab
