@@ -221,7 +221,10 @@ bool Session::run_cell(std::string_view source, std::string cell_name) {
   }
   try {
     Module ast = parse(source);
-    Value code = compile_module(*vm_, ast, vm_->main_module(), std::make_shared<SourceText>(cell_name, std::string(source)));
+    CompileOptions opts;
+    opts.echo_last_expression = echo_last_expression_;
+    Value code = compile_module(*vm_, ast, vm_->main_module(),
+                                std::make_shared<SourceText>(cell_name, std::string(source)), opts);
     vm_->start(code, vm_->main_module());
   } catch (const SyntaxError& e) {
     record_syntax_error(e, e.span(), cell_name, source);

@@ -94,6 +94,9 @@ class Session {
   // Compiles `source` and starts it; cells share globals. The traceback filename is
   // `cell_name`, or "<cell N>" when empty. Returns false on a compile error (see last_error).
   bool run_cell(std::string_view source, std::string cell_name = "");
+  // Notebook mode: a cell ending in an expression prints its repr, as Jupyter does (the page
+  // turns this on; a script run by the CLI prints only what it prints).
+  void set_echo_last_expression(bool on) { echo_last_expression_ = on; }
   // Runs up to `budget` instructions of the started cell.
   RunStatus run(uint64_t budget);
   // Runs the started cell to its end, in slices of `slice` instructions.
@@ -138,6 +141,7 @@ class Session {
   void record_syntax_error(const gradlab::Error& e, lang::Span span, const std::string& file,
                            std::string_view source);
 
+  bool echo_last_expression_ = false;
   SessionLimits limits_;
   std::unique_ptr<lang::Display> display_;  // before vm_: the VM's display modules point to it
   std::unique_ptr<lang::VM> vm_;

@@ -21,6 +21,19 @@ TEST(Session, CellsShareGlobalsAndNumberTheirFiles) {
   EXPECT_EQ(o.record.line, 2);
 }
 
+TEST(Session, NotebookModeEchoesTheLastExpressionOnly) {
+  Session script;
+  EXPECT_EQ(run_in(script, "x = 6\nx * 7").out, "");
+  Session notebook;
+  notebook.set_echo_last_expression(true);
+  EXPECT_EQ(run_in(notebook, "x = 6\nx * 7").out, "42\n");
+  EXPECT_EQ(run_in(notebook, "x\nx + 1").out, "7\n");  // only the last statement
+  EXPECT_EQ(run_in(notebook, "print('hi')").out, "hi\n");  // None is not echoed
+  EXPECT_EQ(run_in(notebook, "import torch\ntorch.tensor([1.5, 2.])").out,
+            "tensor([1.5000, 2.0000])\n");
+  EXPECT_EQ(run_in(notebook, "for i in range(2):\n    i").out, "");  // not inside blocks
+}
+
 TEST(Session, ResetFreesEverythingIncludingCycles) {
   Session s;
   run_in(s, "print(1)");
