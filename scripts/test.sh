@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Quick start, command 2: install what is missing, build, and run every test there is
-# (ctest labels: unit, conformance, asan, ...). Exits non-zero on any failure.
+# (ctest labels: unit, conformance, asan, wasm, browser). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -18,3 +18,10 @@ cmake --preset asan >/dev/null
 cmake --build --preset asan -j "$JOBS"
 echo "== asan tests"
 ctest --preset asan -j "$JOBS" --timeout 1800
+
+echo "== wasm build (Debian emscripten: the Embind module, its worker and the page)"
+cmake --preset wasm >/dev/null
+cmake --build --preset wasm -j "$JOBS"
+echo "== wasm tests (wasm: the module and worker under node; browser: the page in Chromium)"
+# One at a time: the Stop-within-200-ms checks measure wall time.
+ctest --preset wasm --timeout 1200

@@ -1,0 +1,141 @@
+// Builds the page into a static site folder: esbuild bundles web/src/app.js (and its CSS),
+// index.html and the icon are copied, and the wasm module and its worker are copied from the
+// wasm build. Prints each file's size and the gzip total (the page must stay under 1 MB).
+//
+//   node web/build.mjs [--out DIR] [--wasm DIR] [--wasm-optional]
+//     --out   the site folder (default build/wasm/site)
+//     --wasm  where gradlab.mjs, gradlab.wasm and worker.mjs are (default build/wasm/wasm);
+//             every .mjs and .wasm there is copied (the worker imports its driver.mjs)
+//     --wasm-optional  build the page even when the module is missing (the page then says the
+//                      session failed to start); without it a missing module is an error
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? resolve(args[i + 1]) : dflt;
+};
+const out = opt('--out', join(root, 'build/wasm/site'));
+const wasmDir = opt('--wasm', join(root, 'build/wasm/wasm'));
+const wasmOptional = args.includes('--wasm-optional');
+
+/** The module and its worker, which the page cannot run code without. */
+export const MODULE_FILES = ['gradlab.mjs', 'gradlab.wasm', 'worker.mjs'];
+/** The page's budget over the wire, gzip: 1 MB (MiB). */
+export const GZIP_BUDGET = 1024 * 1024;
+
+let esbuild;
+try {
+  esbuild = await import('esbuild');
+} catch {
+  console.error('web/build.mjs: esbuild is not installed; run `npm ci` at the repository root');
+  process.exit(1);
+}
+
+const missing = MODULE_FILES.filter((f) => !existsSync(join(wasmDir, f)));
+if (missing.length && !wasmOptional) {
+  console.error(`web/build.mjs: missing from ${wasmDir}: ${missing.join(', ')} (build the wasm preset first)`);
+  process.exit(1);
+}
+
+// NOTE: CodeMirror's style-mod puts its CSS in a <style> element when it styles a document,
+// and the page's Content-Security-Policy (style-src 'self', no 'unsafe-inline') blocks that.
+// It already uses a constructable stylesheet (document.adoptedStyleSheets, which CSP does not
+// restrict) for shadow roots; this makes it do the same for the document.
+const STYLE_MOD_FROM = 'if (!root.head && root.adoptedStyleSheets && win.CSSStyleSheet)';
+const styleModAdopted = {
+  name: 'style-mod-adopted-sheets',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]style-mod[\\/]src[\\/]style-mod\.js$/ }, async (a) => {
+      const src = await readFile(a.path, 'utf8');
+      if (!src.includes(STYLE_MOD_FROM)) throw new Error(`style-mod changed: no "${STYLE_MOD_FROM}" in ${a.path}`);
+      return {
+        contents: src.replace(STYLE_MOD_FROM, 'if (root.adoptedStyleSheets && win.CSSStyleSheet)'),
+        loader: 'js',
+      };
+    });
+  },
+};
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+const result = await esbuild.build({
+  absWorkingDir: root,
+  metafile: true,
+  entryPoints: { app: 'web/src/app.js' },
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: ['chrome111', 'firefox113', 'safari16.4'],
+  outdir: out,
+  logLevel: 'warning',
+  legalComments: 'eof',
+  plugins: [styleModAdopted],
+});
+for (const f of ['index.html', 'favicon.svg']) copyFileSync(join(root, 'web/src', f), join(out, f));
+writeFileSync(join(out, 'licenses.txt'), thirdPartyLicenses(result.metafile));
+if (existsSync(wasmDir)) {
+  for (const f of readdirSync(wasmDir)) {
+    if (/\.(mjs|wasm)$/.test(f)) copyFileSync(join(wasmDir, f), join(out, f));
+  }
+}
+if (missing.length) console.warn(`web/build.mjs: WARNING: no ${missing.join(', ')}: the page cannot run code`);
+
+let raw = 0;
+let gz = 0;
+const rows = [];
+for (const f of readdirSync(out).sort()) {
+  const bytes = readFileSync(join(out, f));
+  const g = gzipSync(bytes, { level: 9 }).length;
+  raw += statSync(join(out, f)).size;
+  gz += g;
+  rows.push(`  ${f.padEnd(14)} ${String(bytes.length).padStart(9)} B  ${String(g).padStart(8)} B gzip`);
+}
+console.log(
+  `gradlab site: ${out}\n${rows.join('\n')}\n  ${'total'.padEnd(14)} ${String(raw).padStart(9)} B  ${String(gz).padStart(8)} B gzip`,
+);
+// Over budget is a warning here (the build of the module must not break on it); the browser
+// test `everything served weighs at most 1 MB gzip` fails on it.
+if (gz > GZIP_BUDGET)
+  console.warn(`web/build.mjs: WARNING: the page is ${gz} B gzip, over its budget of ${GZIP_BUDGET} B`);
+
+/**
+ * The notices of the npm packages bundled into app.js (all MIT today): each package with its
+ * copyright line, then each distinct license text once.
+ * @param {import('esbuild').Metafile} metafile
+ */
+function thirdPartyLicenses(metafile) {
+  const dirs = new Set();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+      if (m && bytesInOutput > 0) dirs.add(m[1]);
+    }
+  }
+  const groups = new Map();
+  for (const dir of [...dirs].sort()) {
+    const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
+    const file = readdirSync(join(root, dir)).find((f) => /^licen[cs]e/i.test(f));
+    if (!file) throw new Error(`web/build.mjs: ${pkg.name} ships no LICENSE file`);
+    const text = readFileSync(join(root, dir, file), 'utf8');
+    const copyright = text.split('\n').filter((l) => /^\s*copyright/i.test(l));
+    const body = text
+      .split('\n')
+      .filter((l) => !copyright.includes(l) && !/^\s*MIT License\s*$/.test(l))
+      .join('\n')
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (!groups.has(body)) groups.set(body, []);
+    groups.get(body).push(`${pkg.name} ${pkg.version} (${pkg.license}): ${copyright.map((l) => l.trim()).join(' ')}`);
+  }
+  const parts = ['Third-party software in app.js:'];
+  for (const [body, names] of groups) parts.push('', ...names, '', body.replace(/(.{1,78})(\s|$)/g, '$1\n').trim());
+  return `${parts.join('\n')}\n`;
+}
