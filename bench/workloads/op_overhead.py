@@ -7,6 +7,7 @@ a = torch.tensor([1.0, 2.0, 3.0])
 b = torch.tensor([4.0, 5.0, 6.0])
 if __GRAD__:
     a.requires_grad_()
+c = a
 for i in range(N):
     c = __BODY__
 print("RESULT", c.detach().tolist() if __GRAD__ else c.tolist())
