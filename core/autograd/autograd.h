@@ -34,6 +34,9 @@ void backward(const Tensor& root, const Tensor& gradient = Tensor(), bool retain
 // tensor.retain_grad()
 void retain_grad(const Tensor& t);
 
+// tensor.detach_(): t leaves the graph in place (no grad_fn, requires_grad off).
+void detach_(const Tensor& t);
+
 // Sum `grad` down to `shape` (undoing broadcasting) — every broadcasting op's backward uses it.
 Tensor sum_to(const Tensor& grad, const Shape& shape);
 

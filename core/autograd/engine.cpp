@@ -4,7 +4,6 @@
 // input buffers summed in arrival order, saved tensors freed unless retain_graph.
 #include <algorithm>
 #include <queue>
-#include <unordered_map>
 
 #include "autograd/autograd.h"
 #include "ops/ops.h"
@@ -22,23 +21,53 @@ const char* grad_fn_name(OpId op) {
 
 void node_incref(Node* n) { ++n->refcount; }
 
+Node* new_node() {
+  void* mem = current_context().node_blocks.get(sizeof(Node));
+  if (!mem) throw std::bad_alloc();
+  return new (mem) Node();
+}
+
+namespace {
+// The nodes a teardown still has to free: a few inline, the rest of a long chain on the heap.
+class DeadStack {
+ public:
+  void push(Node* n) {
+    if (n_ < kInline) inline_[n_++] = n;
+    else spill_.push_back(n);
+  }
+  Node* pop() {
+    if (!spill_.empty()) {
+      Node* n = spill_.back();
+      spill_.pop_back();
+      return n;
+    }
+    return n_ ? inline_[--n_] : nullptr;
+  }
+
+ private:
+  static constexpr int kInline = 32;
+  Node* inline_[kInline];
+  int n_ = 0;
+  std::vector<Node*> spill_;
+};
+}  // namespace
+
 void node_decref(Node* n) {
   // Iterative teardown: dropping the last reference to a long chain (a 1000-step graph)
   // must not recurse once per node.
-  std::vector<Node*> dead;
-  if (--n->refcount == 0) dead.push_back(n);
-  while (!dead.empty()) {
-    Node* d = dead.back();
-    dead.pop_back();
+  if (--n->refcount != 0) return;
+  DeadStack dead;
+  for (Node* d = n; d; d = dead.pop()) {
     for (Edge& e : d->next)
-      if (e.fn && --e.fn->refcount == 0) dead.push_back(e.fn);
+      if (e.fn && --e.fn->refcount == 0) dead.push(e.fn);
     d->next.clear();
     if (d->variable) {
       if (d->variable->grad_accumulator == d) d->variable->grad_accumulator = nullptr;
       decref(d->variable);
     }
     for (TensorImpl* r : d->retained) r->retains_grad = false;
-    delete d;
+    d->~Node();
+    current_context().node_blocks.put(d);
   }
 }
 
@@ -124,7 +153,7 @@ static Edge gradient_edge(const Tensor& t) {
     e.fn = acc;
     return e;
   }
-  Node* acc = new Node();  // its one reference belongs to the returned edge
+  Node* acc = new_node();  // its one reference belongs to the returned edge
   acc->op = OpId::AccumulateGrad;
   acc->sequence_nr = UINT64_MAX;
   acc->variable = t.get();
@@ -142,7 +171,7 @@ static Node* record_impl(OpId op, BackwardFn backward, const Inputs& inputs,
   for (const Tensor* t : inputs)
     if (t->defined() && t->requires_grad()) any = true;
   if (!any) return nullptr;
-  Node* n = new Node();
+  Node* n = new_node();
   n->op = op;
   n->backward = backward;
   n->sequence_nr = current_context().next_sequence_nr++;
@@ -186,6 +215,17 @@ Node* record_inplace(OpId op, BackwardFn backward, std::initializer_list<const T
   return record_impl(op, backward, inputs, {&self});
 }
 
+void detach_(const Tensor& t) {
+  if (Node* n = t->grad_fn) {
+    forget_retained(t.get());
+    t->retains_grad = false;
+    t->grad_fn = nullptr;
+    t->output_nr = 0;
+    node_decref(n);
+  }
+  t->requires_grad = false;
+}
+
 void retain_grad(const Tensor& t) {
   if (!t.requires_grad())
     runtime_error("can't retain_grad on Tensor that has requires_grad=False");
@@ -223,6 +263,23 @@ void accumulate_into_leaf(TensorImpl* leaf, const Tensor& g) {
   }
 }
 
+// The buffer slot of output `nr` of a node reached by the running backward.
+Tensor& buffer_slot(Node* n, uint32_t nr) {
+  if (nr == 0) return n->grad_buffer;
+  if (n->grad_buffer_rest.empty()) n->grad_buffer_rest.resize(n->num_outputs - 1);
+  return n->grad_buffer_rest[nr - 1];
+}
+
+// Leaves every node of a pass as it was before (also when a backward function threw).
+void end_pass(const std::vector<Node*>& graph) {
+  for (Node* n : graph) {
+    n->in_backward = false;
+    n->pending = 0;
+    n->grad_buffer = Tensor();
+    n->grad_buffer_rest.clear();
+  }
+}
+
 }  // namespace
 
 void backward(const Tensor& root, const Tensor& gradient, bool retain_graph) {
@@ -242,38 +299,46 @@ void backward(const Tensor& root, const Tensor& gradient, bool retain_graph) {
   Edge root_edge = gradient_edge(root);
   Node* root_node = root_edge.fn;
 
-  // Dependencies: how many edges point at each node (iterative DFS).
-  std::unordered_map<Node*, int> deps;
-  {
-    std::vector<Node*> stack{root_node};
-    std::unordered_map<Node*, bool> seen{{root_node, true}};
-    while (!stack.empty()) {
-      Node* n = stack.back();
-      stack.pop_back();
-      for (const Edge& e : n->next) {
+  // Every node reachable from the root, and how many edges point at each (pending). The
+  // per-node state lives in the nodes (no maps); end_pass resets it, also after an error.
+  std::vector<Node*> graph;
+  try {
+    graph.reserve(64);
+    graph.push_back(root_node);
+    root_node->in_backward = true;
+    for (size_t k = 0; k < graph.size(); ++k) {
+      for (const Edge& e : graph[k]->next) {
         if (!e.fn) continue;
-        ++deps[e.fn];
-        if (!seen[e.fn]) {
-          seen[e.fn] = true;
-          stack.push_back(e.fn);
+        if (!e.fn->in_backward) {
+          graph.push_back(e.fn);  // before marking it: end_pass resets what graph holds
+          e.fn->in_backward = true;
         }
+        ++e.fn->pending;
       }
     }
-  }
 
-  std::unordered_map<Node*, std::vector<Tensor>> buffers;
-  buffers[root_node].resize(root_node->num_outputs);
-  buffers[root_node][root_edge.input_nr] = seed;
-  std::priority_queue<Node*, std::vector<Node*>, ByPriority> ready;
-  ready.push(root_node);
+    buffer_slot(root_node, root_edge.input_nr) = seed;
+    std::vector<Node*> queue_storage;
+    queue_storage.reserve(graph.size());
+    std::priority_queue<Node*, std::vector<Node*>, ByPriority> ready(ByPriority(),
+                                                                     std::move(queue_storage));
+    ready.push(root_node);
 
-  try {
+    std::vector<Tensor> multi_out, many_in;
     while (!ready.empty()) {
       Node* n = ready.top();
       ready.pop();
-      std::vector<Tensor> grads_out = std::move(buffers[n]);
-      buffers.erase(n);
-      grads_out.resize(n->num_outputs);
+      // The gradients of n's outputs (undefined where none flowed).
+      Tensor out0 = std::move(n->grad_buffer);
+      const Tensor* grads_out = &out0;
+      if (n->num_outputs > 1) {
+        multi_out.assign(n->num_outputs, Tensor());
+        multi_out[0] = std::move(out0);
+        for (size_t i = 0; i < n->grad_buffer_rest.size(); ++i)
+          multi_out[i + 1] = std::move(n->grad_buffer_rest[i]);
+        n->grad_buffer_rest.clear();
+        grads_out = multi_out.data();
+      }
 
       for (TensorImpl* r : n->retained) {
         const Tensor& g = grads_out[r->output_nr];
@@ -293,28 +358,40 @@ void backward(const Tensor& root, const Tensor& gradient, bool retain_graph) {
         continue;
       }
 
-      std::vector<Tensor> grads_in(n->next.size());
+      // One gradient per input, all undefined on entry.
+      constexpr size_t kInlineInputs = 4;
+      Tensor few_in[kInlineInputs];
+      Tensor* grads_in = few_in;
+      const size_t nin = n->next.size();
+      if (nin > kInlineInputs) {
+        many_in.assign(nin, Tensor());
+        grads_in = many_in.data();
+      }
       bool any_grad = false;
-      for (const Tensor& g : grads_out) any_grad = any_grad || g.defined();
-      if (any_grad) n->backward(*n, grads_out.data(), grads_in.data());
+      for (uint16_t i = 0; i < n->num_outputs; ++i) any_grad = any_grad || grads_out[i].defined();
+      if (any_grad) n->backward(*n, grads_out, grads_in);
       if (!retain_graph) {
         n->saved.clear();
         n->released = true;
       }
 
-      for (size_t i = 0; i < n->next.size(); ++i) {
+      for (size_t i = 0; i < nin; ++i) {
         const Edge& e = n->next[i];
         if (!e.fn) continue;
-        std::vector<Tensor>& buf = buffers[e.fn];
-        if (buf.empty()) buf.resize(e.fn->num_outputs);
-        if (grads_in[i].defined()) buf[e.input_nr] = accumulate(buf[e.input_nr], grads_in[i]);
-        if (--deps[e.fn] == 0) ready.push(e.fn);
+        if (grads_in[i].defined()) {
+          Tensor& buf = buffer_slot(e.fn, e.input_nr);
+          buf = accumulate(buf, grads_in[i]);
+        }
+        if (--e.fn->pending == 0) ready.push(e.fn);
       }
+      if (nin > kInlineInputs) many_in.clear();
     }
   } catch (...) {
+    end_pass(graph);
     if (root_node) node_decref(root_node);
     throw;
   }
+  end_pass(graph);
   node_decref(root_node);
 }
 

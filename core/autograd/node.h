@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "autograd/small_vector.h"
 #include "tensor/tensor.h"
 
 namespace gradlab {
@@ -69,15 +70,24 @@ struct Node {
   bool released = false;          // saved tensors freed by backward without retain_graph
   uint64_t sequence_nr = 0;       // creation order; the engine runs later nodes first
   BackwardFn backward = nullptr;
-  std::vector<Edge> next;         // one per input of the op
-  std::vector<SavedTensor> saved;
-  std::vector<Shape> shapes;      // saved sizes (e.g. of broadcast inputs)
-  std::vector<double> scalars;    // saved scalar arguments (exponent, clamp bounds, ...)
-  std::vector<int64_t> ints;      // saved integer arguments (dims, flags, ...)
-  std::vector<DType> dtypes;      // saved input dtypes
+  // The lists hold their first few entries inline (small_vector.h): most ops have one to
+  // three inputs, so building a node allocates nothing beyond the node itself.
+  SmallVector<Edge, 3> next;         // one per input of the op
+  SmallVector<SavedTensor, 3> saved;
+  SmallVector<Shape, 2> shapes;      // saved sizes (e.g. of broadcast inputs)
+  SmallVector<double, 2> scalars;    // saved scalar arguments (exponent, clamp bounds, ...)
+  std::vector<int64_t> ints;         // saved integer arguments (dims, flags, ...)
+  SmallVector<DType, 3> dtypes;      // saved input dtypes
   TensorImpl* variable = nullptr; // AccumulateGrad: the leaf it accumulates into (owned)
   // Non-leaf outputs that called retain_grad(): weak pointers, cleared when they die.
   std::vector<TensorImpl*> retained;
+  // backward()'s scratch, in use only while a backward runs over the node: whether the pass
+  // reached it, the edges into it not yet processed, and the gradients arriving for its
+  // outputs (output 0 inline; the others for multi-output ops).
+  bool in_backward = false;
+  int32_t pending = 0;
+  Tensor grad_buffer;
+  std::vector<Tensor> grad_buffer_rest;
 
   bool needs_input_grad(size_t i) const { return i < next.size() && next[i].fn != nullptr; }
   // Saves an input of the op for backward, with its current version.
@@ -90,6 +100,8 @@ struct Node {
   Tensor saved_tensor(size_t i) const;
 };
 
+// A new node (refcount 1) from the context's node cache; freed by the last node_decref.
+Node* new_node();
 void node_incref(Node* n);
 void node_decref(Node* n);
 // Removes t from its grad_fn's retained list (t is dying, detaching, or changing grad_fn):

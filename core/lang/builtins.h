@@ -12,6 +12,7 @@ void init_strings(VM& vm);     // str and its methods, repr, ascii, format, chr,
 void init_containers(VM& vm);  // list/tuple/dict/set/range, len, zip, enumerate, sum, min, max, ...
 void init_functions(VM& vm);   // print, type, isinstance, getattr, super, object, exceptions, ...
 void init_math_random(VM& vm);  // the math and random modules
+void init_time(VM& vm);         // the time module (builtins_time.cpp)
 // The gradlab-language part of the builtins (sorted/min/max with key, map, filter); run once
 // the session can compile code.
 extern const char* const kPreludeSource;

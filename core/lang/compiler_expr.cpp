@@ -1,8 +1,20 @@
 // Code generation for expressions, assignment targets, calls, functions, comprehensions and
 // f-strings.
+#include <cctype>
+
 #include "lang/compiler_internal.h"
 
 namespace gradlab::lang {
+
+// CPython interns string constants made of name characters only ('lr', 'momentum_buffer'):
+// as dict keys they are then the very object the keyword names of dict(lr=...) are, and a
+// lookup compares pointers instead of text.
+static bool name_characters_only(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char ch : s)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_')) return false;
+  return true;
+}
 
 void CodeGen::expr(const Expr* e) {
   span = e->span;
@@ -26,7 +38,7 @@ void CodeGen::expr(const Expr* e) {
           load_const(Value::number(c->f));
           break;
         case ConstKind::Str:
-          load_const(vm.str(c->s));
+          load_const(name_characters_only(c->s) ? vm.interned(c->s) : vm.str(c->s));
           break;
         case ConstKind::Ellipsis:
           load_const(Value::ellipsis());

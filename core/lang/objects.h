@@ -34,6 +34,13 @@ class AttrMap {
  public:
   Value* find(const StrObj* name);
   const Value* find(const StrObj* name) const { return const_cast<AttrMap*>(this)->find(name); }
+  // find() trying slot `hint` first (where the caller last found this name), then updating it.
+  Value* find_hinted(const StrObj* name, uint32_t& hint) {
+    if (hint < keys_.size() && keys_[hint] == name) return &values_[hint];
+    Value* v = find(name);
+    if (v) hint = uint32_t(v - values_.data());
+    return v;
+  }
   void set(StrObj* name, Value v);  // `name` must be interned
   bool erase(const StrObj* name);
   size_t size() const { return keys_.size(); }
@@ -41,8 +48,12 @@ class AttrMap {
   const Value& value(size_t i) const { return values_[i]; }
   void traverse(Visitor& v) const;
   void clear();
+  // Counts the times a name was added or removed (not a value replaced): pointers from find()
+  // stay valid while it is unchanged.
+  uint32_t layout_version() const { return layout_version_; }
 
  private:
+  uint32_t layout_version_ = 1;
   std::vector<StrObj*> keys_;  // each holds a reference
   std::vector<Value> values_;
   std::unordered_map<const StrObj*, uint32_t> index_;  // built when there are many keys
@@ -169,6 +180,9 @@ struct CodeObj : Object {
   std::vector<ExcEntry> handlers;  // innermost first
   std::vector<Value> varnames;     // StrObj per local slot (params first)
   std::vector<uint8_t> slot_is_cell;
+  // Per instruction, for LOAD_ATTR/STORE_ATTR on instances: the attribute slot the name was
+  // last found in (only a guess, checked on use; sized on first use).
+  std::vector<uint32_t> attr_hints;
   uint32_t nlocals = 0;   // all slots: params, locals, cells, free vars, temps
   uint32_t argcount = 0;  // positional parameters
   uint32_t kwonlycount = 0;
@@ -323,7 +337,7 @@ struct ClassObj : Object {
     return base.is_object() ? static_cast<ClassObj*>(base.as_object()) : nullptr;
   }
   bool is_subclass_of(const ClassObj* other) const;
-  // Looks a name up along the inheritance chain.
+  // Looks a name up along the inheritance chain (memoized: see memo_).
   const Value* lookup(const StrObj* name) const;
   void traverse(Visitor& v) const override {
     v.visit(base);
@@ -332,7 +346,19 @@ struct ClassObj : Object {
   void clear() override {
     base = Value();
     dict.clear();
+    for (auto& m : memo_) m = Memo();
   }
+
+ private:
+  // Recent lookups of interned names: what each resolved to, valid while the dicts along the
+  // chain have the same layout versions (their sum, which only grows, is compared).
+  struct Memo {
+    const StrObj* name = nullptr;
+    const Value* value = nullptr;
+    uint64_t version = 0;
+  };
+  static constexpr size_t kMemoSize = 16;
+  mutable Memo memo_[kMemoSize];
 };
 
 // Native per-instance data (exception tracebacks, torch objects). Owned by the object.

@@ -94,15 +94,7 @@ Value fn_retain_grad(VM& vm, CallArgs& a) {
 Value fn_detach_(VM& vm, CallArgs& a) {
   Value p[1];
   torch_args(vm, a, "detach_", {"self"}, p);
-  Tensor t = tensor_arg(vm, p[0], "detach_", "self", 0);
-  if (Node* n = t->grad_fn) {
-    forget_retained(t.get());
-    t->retains_grad = false;
-    t->grad_fn = nullptr;
-    t->output_nr = 0;
-    node_decref(n);
-  }
-  t->requires_grad = false;
+  detach_(tensor_arg(vm, p[0], "detach_", "self", 0));
   return p[0];
 }
 

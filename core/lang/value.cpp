@@ -163,6 +163,7 @@ void AttrMap::set(StrObj* name, Value v) {
     return;
   }
   ++name->refcount;
+  ++layout_version_;
   keys_.push_back(name);
   values_.push_back(std::move(v));
   if (!index_.empty() || keys_.size() > kAttrIndexThreshold) {
@@ -178,6 +179,7 @@ bool AttrMap::erase(const StrObj* name) {
     if (keys_[i] != name) continue;
     StrObj* k = keys_[i];
     Value old = std::move(values_[i]);
+    ++layout_version_;
     keys_.erase(keys_.begin() + i);
     values_.erase(values_.begin() + i);
     index_.clear();
@@ -195,6 +197,7 @@ void AttrMap::traverse(Visitor& v) const {
 }
 
 void AttrMap::clear() {
+  ++layout_version_;
   std::vector<StrObj*> keys;
   keys.swap(keys_);
   std::vector<Value> values;
@@ -510,9 +513,15 @@ bool ClassObj::is_subclass_of(const ClassObj* other) const {
 }
 
 const Value* ClassObj::lookup(const StrObj* name) const {
-  for (const ClassObj* c = this; c; c = c->base_class())
-    if (const Value* v = c->dict.find(name)) return v;
-  return nullptr;
+  uint64_t version = 0;
+  for (const ClassObj* c = this; c; c = c->base_class()) version += c->dict.layout_version();
+  Memo& m = memo_[(reinterpret_cast<uintptr_t>(name) >> 4) % kMemoSize];
+  if (m.name == name && m.version == version) return m.value;
+  const Value* found = nullptr;
+  for (const ClassObj* c = this; c && !found; c = c->base_class()) found = c->dict.find(name);
+  // Only interned names: a temporary string's address may later belong to another name.
+  if (name->interned) m = Memo{name, found, version};
+  return found;
 }
 
 void InstanceObj::traverse(Visitor& v) const {

@@ -24,7 +24,6 @@ Value load_class_name(VM& vm, Frame& fr, StrObj* name);
 void delete_subscript(VM& vm, const Value& obj, const Value& key);
 void delete_attr(VM& vm, const Value& obj, StrObj* name);
 Value build_slice(VM& vm, Value* parts, uint32_t n);
-bool load_method(VM& vm, const Value& obj, StrObj* name, Value* out);  // out[0..1]
 bool fast_truthy(const Value& v, bool* out);
 
 namespace {
@@ -221,8 +220,16 @@ RunStatus VM::execute(size_t stop_depth, uint64_t budget, bool nested) {
             break;
           }
           case Op::LOAD_ATTR: {
-            SYNC();
             StrObj* name = as<StrObj>(consts[arg]);
+            if (is_kind(sp[-1], ObjKind::Instance) && name != names[kClass]) {
+              // The common case: an attribute of the instance itself (self.weight, self.lr).
+              if (co->attr_hints.empty()) co->attr_hints.resize(co->code.size());
+              if (Value* v = as<InstanceObj>(sp[-1])->attrs.find_hinted(name, co->attr_hints[ip - 1])) {
+                sp[-1] = *v;
+                break;
+              }
+            }
+            SYNC();
             Value v = get_attr_or_undef(sp[-1], name);
             if (v.is_undef()) {
               const Value* ga = instance_dunder(sp[-1], names[kGetattr]);
@@ -246,7 +253,11 @@ RunStatus VM::execute(size_t stop_depth, uint64_t budget, bool nested) {
             if (is_kind(obj, ObjKind::Instance)) {
               InstanceObj* inst = as<InstanceObj>(obj);
               if (!(class_flags(inst->class_obj()) & kHasSetattr)) {
-                inst->attrs.set(name, std::move(sp[-2]));
+                if (co->attr_hints.empty()) co->attr_hints.resize(co->code.size());
+                if (Value* slot = inst->attrs.find_hinted(name, co->attr_hints[ip - 1]))
+                  *slot = std::move(sp[-2]);
+                else
+                  inst->attrs.set(name, std::move(sp[-2]));
                 DROP();
                 DROP();
                 break;
@@ -679,7 +690,9 @@ RunStatus VM::execute(size_t stop_depth, uint64_t budget, bool nested) {
           case Op::RETURN_VALUE: {
             Value result = std::move(*--sp);
             Frame done = std::move(frames_.back());
-            clear_region(done.base, frame_end(done));
+            // Slots from sp up are Undef (every pop leaves its slot Undef), so only the frame's
+            // locals and live temporaries need clearing, not its whole reserved region.
+            clear_region(done.base, AT(sp));
             frames_.pop_back();
             sp_ = done.ret;
             deliver(done, std::move(result));

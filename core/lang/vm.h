@@ -199,8 +199,9 @@ class VM {
   Value call(const Value& callable, const std::vector<Value>& args = {},
              const std::vector<std::pair<std::string, Value>>& kwargs = {});
   // From a native: ask the VM to call `callable(*args)` in place of this native (a frame
-  // push, no nesting). Return its result directly: `return vm.tail_call(f, {x});`
-  Value tail_call(Value callable, std::vector<Value> args);
+  // push, no nesting). Return its result directly: `return vm.tail_call(f, {x});`. With
+  // `kwnames`, the last kwnames->items.size() of args are keyword arguments of those names.
+  Value tail_call(Value callable, std::vector<Value> args, const TupleObj* kwnames = nullptr);
 
   // --- errors ---------------------------------------------------------------------------
   Value make_exception(ClassObj* cls, const std::string& message);
@@ -322,7 +323,8 @@ class VM {
   Value main_;
   Value error_;
   Value native_data_;
-  Value pending_tail_;  // [callable, args tuple] requested by a native
+  Value pending_tail_;     // [callable, args tuple] requested by a native
+  Value pending_tail_kw_;  // its keyword names (a tuple), or Undef
   Value char_cache_[128];
   std::unordered_map<std::string_view, StrObj*> interned_;
   std::unordered_map<const StrObj*, Value> builtins_;
@@ -335,6 +337,10 @@ class VM {
   int nested_calls_ = 0;
   uint64_t executed_ = 0;
 };
+
+// obj.name for a call, without creating a bound method: out[0] = the callable, out[1] = the
+// self to pass first (Undef when none). Raises AttributeError when there is no such attribute.
+bool load_method(VM& vm, const Value& obj, StrObj* name, Value* out);
 
 // The protocols above as free functions, for the dict/set tables.
 bool hash_keys_equal(VM& vm, const Value& a, const Value& b);

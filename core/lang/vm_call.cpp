@@ -20,7 +20,8 @@ void VM::push_frame(const Value& func, uint32_t base, uint32_t ret, ReturnMode m
     raise("RecursionError", "maximum recursion depth exceeded");
   if (size_t(base) + co->nlocals + co->stacksize + kFrameStackSlack + 8 >= kValueStackSize)
     raise("RecursionError", "maximum recursion depth exceeded");
-  Frame fr;
+  for (uint32_t i = 0; i < co->nfree; ++i) stack_[base + co->free_start + i] = f->closure[i];
+  Frame& fr = frames_.emplace_back();
   fr.func = func;
   fr.code_ref = f->code;
   fr.code = co;
@@ -28,9 +29,7 @@ void VM::push_frame(const Value& func, uint32_t base, uint32_t ret, ReturnMode m
   fr.base = base;
   fr.ret = ret;
   fr.mode = mode;
-  for (uint32_t i = 0; i < co->nfree; ++i) stack_[base + co->free_start + i] = f->closure[i];
   sp_ = base + co->nlocals;
-  frames_.push_back(std::move(fr));
 }
 
 std::string missing_args_message(std::string_view fname, const std::vector<std::string>& names,
@@ -168,6 +167,7 @@ void VM::deliver(Frame& done, Value result) {
 }
 
 bool VM::call_at(uint32_t at, uint32_t argc, const TupleObj* kwnames, ReturnMode mode) {
+  Value tail_kwnames;  // keeps a tail call's keyword names alive for the rest of the call
   for (int hops = 0;; ++hops) {
     Value* base = stack_ + at;
     bool has_self = !base[1].is_undef();
@@ -315,7 +315,8 @@ bool VM::call_at(uint32_t at, uint32_t argc, const TupleObj* kwnames, ReturnMode
         for (size_t i = 1; i < items.size(); ++i) stack_[at + 1 + i] = items[i];
         argc = uint32_t(items.size() - 1);
         sp_ = at + 2 + argc;
-        kwnames = nullptr;
+        tail_kwnames = std::move(pending_tail_kw_);
+        kwnames = tail_kwnames.is_object() ? as<TupleObj>(tail_kwnames) : nullptr;
         continue;
       }
     }
@@ -385,9 +386,10 @@ void VM::build_class(Frame& fr) {
   frames_.back().class_ns = Value::object(cls);
 }
 
-Value VM::tail_call(Value callable, std::vector<Value> args) {
+Value VM::tail_call(Value callable, std::vector<Value> args, const TupleObj* kwnames) {
   args.insert(args.begin(), std::move(callable));
   pending_tail_ = tuple(std::move(args));
+  pending_tail_kw_ = kwnames ? Value::object(const_cast<TupleObj*>(kwnames)) : Value();
   return Value::tail_call();
 }
 
@@ -536,11 +538,21 @@ uint32_t VM::class_flags(ClassObj* cls) {
 // --- native argument parsing ----------------------------------------------------------------
 void parse_args(VM& vm, const CallArgs& args, std::string_view fname,
                 std::initializer_list<std::string_view> names, Value* out) {
+  // Called for every native call with keywords (x.add_(g, alpha=-lr)): no allocation unless an
+  // error message is built.
   struct P {
     std::string_view name;
-    bool has_default, kwonly;
+    bool has_default, kwonly, set;
   };
-  std::vector<P> ps;
+  constexpr size_t kInline = 32;
+  P inline_ps[kInline];
+  std::vector<P> heap_ps;
+  P* ps = inline_ps;
+  if (names.size() > kInline) {
+    heap_ps.resize(names.size());
+    ps = heap_ps.data();
+  }
+  size_t np = 0;
   bool kwonly = false;
   for (auto n : names) {
     if (n == "*") {
@@ -548,38 +560,42 @@ void parse_args(VM& vm, const CallArgs& args, std::string_view fname,
       continue;
     }
     bool d = !n.empty() && n.back() == '=';
-    ps.push_back({d ? n.substr(0, n.size() - 1) : n, d, kwonly});
+    ps[np++] = P{d ? n.substr(0, n.size() - 1) : n, d, kwonly, false};
   }
   size_t npositional = 0, nrequired = 0;
-  for (auto& p : ps) {
-    if (!p.kwonly) ++npositional;
-    if (!p.kwonly && !p.has_default) ++nrequired;
+  for (size_t i = 0; i < np; ++i) {
+    if (!ps[i].kwonly) ++npositional;
+    if (!ps[i].kwonly && !ps[i].has_default) ++nrequired;
   }
-  std::string f(fname);
   if (args.npos > npositional)
-    throw gradlab::Error("TypeError", takes_message(f, nrequired, npositional, args.npos));
-  std::vector<bool> set(ps.size(), false);
+    throw gradlab::Error("TypeError",
+                         takes_message(std::string(fname), nrequired, npositional, args.npos));
   for (size_t i = 0; i < args.npos; ++i) {
     out[i] = args.pos[i];
-    set[i] = true;
+    ps[i].set = true;
   }
   for (size_t k = 0; k < args.nkw; ++k) {
     std::string_view kn = args.kwname(k);
     size_t i = 0;
-    while (i < ps.size() && ps[i].name != kn) ++i;
-    if (i == ps.size())
-      throw gradlab::Error("TypeError",
-                           f + "() got an unexpected keyword argument '" + std::string(kn) + "'");
-    if (set[i])
-      throw gradlab::Error("TypeError",
-                           f + "() got multiple values for argument '" + std::string(kn) + "'");
+    while (i < np && ps[i].name != kn) ++i;
+    if (i == np)
+      throw gradlab::Error("TypeError", std::string(fname) +
+                                            "() got an unexpected keyword argument '" +
+                                            std::string(kn) + "'");
+    if (ps[i].set)
+      throw gradlab::Error("TypeError", std::string(fname) + "() got multiple values for argument '" +
+                                            std::string(kn) + "'");
     out[i] = args.kwvalues[k];
-    set[i] = true;
+    ps[i].set = true;
   }
+  bool complete = true;
+  for (size_t i = 0; i < np; ++i) complete = complete && (ps[i].set || ps[i].has_default);
+  if (complete) return;
   std::vector<std::string> missing, missing_kw;
-  for (size_t i = 0; i < ps.size(); ++i)
-    if (!set[i] && !ps[i].has_default)
+  for (size_t i = 0; i < np; ++i)
+    if (!ps[i].set && !ps[i].has_default)
       (ps[i].kwonly ? missing_kw : missing).push_back(std::string(ps[i].name));
+  const std::string f(fname);
   if (!missing.empty()) throw gradlab::Error("TypeError", missing_args_message(f, missing, false));
   if (!missing_kw.empty())
     throw gradlab::Error("TypeError", missing_args_message(f, missing_kw, true));
@@ -608,7 +624,7 @@ bool VM::import_step(uint32_t at, const Value& spec) {
         Value exc = make_exception(exception_class("ModuleNotFoundError"),
                                    "gradlab has no module named '" + full + "'");
         exception_data(exc).notes.push_back(
-            "hint: gradlab runs torch (with torch.nn and torch.optim), math and random; other "
+            "hint: gradlab runs torch (with torch.nn and torch.optim), math, random and time; other "
             "packages are not available");
         throw PyException{std::move(exc)};
       }

@@ -119,6 +119,7 @@ VM::VM() {
   init_containers(*this);
   init_functions(*this);
   init_math_random(*this);
+  init_time(*this);
 }
 
 VM::~VM() {

@@ -174,13 +174,24 @@ static Value sequence_repeat(VM& vm, const Value& seq, const Value& n) {
 }
 
 Value VM::binary(BinaryOp op, const Value& a, const Value& b) {
-  Value r = arith(*this, op, a, b);
-  if (r.tag() != Tag::NotImplemented) return r;
-  const TypeHooks* h = hooks_of(*this, a);
-  if (!h || !h->binary) h = hooks_of(*this, b);
-  if (h && h->binary) {
-    r = h->binary(*this, op, a, b);
+  Value r;
+  if (a.is_tensor() || (b.is_tensor() && a.is_number())) {
+    // Tensor arithmetic, the hot path: straight to the tensor hook (the one the general path
+    // below would pick for these operands).
+    const TypeHooks* h = hooks_of(*this, a.is_tensor() ? a : b);
+    if (h && h->binary) {
+      r = h->binary(*this, op, a, b);
+      if (r.tag() != Tag::NotImplemented) return r;
+    }
+  } else {
+    r = arith(*this, op, a, b);
     if (r.tag() != Tag::NotImplemented) return r;
+    const TypeHooks* h = hooks_of(*this, a);
+    if (!h || !h->binary) h = hooks_of(*this, b);
+    if (h && h->binary) {
+      r = h->binary(*this, op, a, b);
+      if (r.tag() != Tag::NotImplemented) return r;
+    }
   }
   bool seq_a = a.is_object() && (kind_of(a) == ObjKind::Str || kind_of(a) == ObjKind::List ||
                                  kind_of(a) == ObjKind::Tuple);
@@ -490,6 +501,12 @@ bool VM::eq(const Value& a, const Value& b) {
 
 bool hash_keys_equal(VM& vm, const Value& a, const Value& b) {
   if (a.is_tensor() || b.is_tensor()) return a.same(b);
+  if (is_kind(a, ObjKind::Str) && is_kind(b, ObjKind::Str)) {  // the common dict key
+    const StrObj* x = as<StrObj>(a);
+    const StrObj* y = as<StrObj>(b);
+    if (x->interned && y->interned) return x == y;  // one interned object per text
+    return x->s == y->s;
+  }
   return vm.eq(a, b);
 }
 

@@ -102,9 +102,6 @@ class _IncompatibleKeys:
             self.missing_keys, self.unexpected_keys)
 
 
-_MODULE_DICTS = ['_parameters', '_buffers', '_modules', '_non_persistent_buffers_set']
-
-
 class Module:
     def __init__(self):
         object.__setattr__(self, 'training', True)
@@ -116,9 +113,6 @@ class Module:
     def forward(self, *input):
         raise NotImplementedError('Module [{}] is missing the required "forward" function'.format(
             type(self).__name__))
-
-    def __call__(self, *input, **kwargs):
-        return self.forward(*input, **kwargs)
 
     # --- registration -----------------------------------------------------------------
     def register_buffer(self, name, tensor, persistent=True):
@@ -181,21 +175,6 @@ class Module:
 
     def register_module(self, name, module):
         self.add_module(name, module)
-
-    def __getattr__(self, name):
-        if name in _MODULE_DICTS:
-            raise AttributeError("'{}' object has no attribute '{}'".format(type(self).__name__,
-                                                                            name))
-        params = self._parameters
-        if name in params:
-            return params[name]
-        buffers = self._buffers
-        if name in buffers:
-            return buffers[name]
-        modules = self._modules
-        if name in modules:
-            return modules[name]
-        raise AttributeError("'{}' object has no attribute '{}'".format(type(self).__name__, name))
 
     def __setattr__(self, name, value):
         d = self.__dict__
@@ -334,17 +313,7 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none=False):
-        for p in self.parameters():
-            if p.grad is not None:
-                if set_to_none:
-                    p.grad = None
-                else:
-                    g = p.grad
-                    if g.grad_fn is not None:
-                        g.detach_()
-                    else:
-                        g.requires_grad_(False)
-                    g.zero_()
+        _gl.zero_grads(self.parameters(), set_to_none)  # the optimizers' loop (optim.py)
 
     def _apply_to_tensors(self, fn):
         for module in self.children():
@@ -469,6 +438,12 @@ class Module:
             else:
                 main_str += '\n  ' + '\n  '.join(lines) + '\n'
         return main_str + ')'
+
+
+# Module.__call__ (self.forward(*input, **kwargs)) and Module.__getattr__ (a registered
+# parameter, buffer or submodule, else AttributeError) run on every model(x) and every
+# self.weight in a forward(): they are native (core/nn/nn_module.cpp) so they cost no frame.
+_gl.install_module_dunders(Module)
 
 
 def _typename(obj):

@@ -249,6 +249,9 @@ class Embedding(Module):
                 self.weight[self.padding_idx].fill_(0)
 
     def forward(self, input):
+        if self.padding_idx is None and self.max_norm is None and not self.scale_grad_by_freq \
+                and not self.sparse:
+            return _gl.embedding(self.weight, input)  # what F.embedding does with these options
         return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
                            self.scale_grad_by_freq, self.sparse)
 

@@ -7,6 +7,7 @@
 #include "lang/torch_convert.h"
 #include "nn/nn_ops.h"
 #include "nn/nn_sources.h"
+#include "nn/per_step.h"
 
 namespace gradlab::lang {
 
@@ -109,7 +110,11 @@ Value gl_linear(VM& vm, CallArgs& a) {
 
 Value gl_embedding(VM& vm, CallArgs& a) {
   Value p[3];
-  parse_args(vm, a, "embedding", {"weight", "input", "padding_idx="}, p);
+  if (a.nkw == 0 && a.npos >= 2 && a.npos <= 3) {  // every call from nn (the hot path)
+    for (uint32_t i = 0; i < a.npos; ++i) p[i] = a.pos[i];
+  } else {
+    parse_args(vm, a, "embedding", {"weight", "input", "padding_idx="}, p);
+  }
   std::optional<int64_t> pad;
   if (!p[2].is_undef() && !p[2].is_none()) pad = int_param(vm, p[2], "embedding", "padding_idx", 3);
   return wrap(embedding(tensor_param(vm, p[0], "embedding", "weight", 1),
@@ -217,6 +222,7 @@ void init_gradlab(VM& vm, ModuleObj& m) {
       {"addcdiv_", gl_addcdiv_},
   };
   for (auto& f : fns) vm.set_global(&m, f.name, vm.native_function(f.name, f.fn));
+  add_per_step_natives(vm, m);
 }
 
 }  // namespace

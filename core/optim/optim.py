@@ -67,20 +67,6 @@ class _State:
         return "defaultdict(<class 'dict'>, " + repr(self._d) + ")"
 
 
-def _zero_grads(params, set_to_none):
-    for p in params:
-        if p.grad is not None:
-            if set_to_none:
-                p.grad = None
-            else:
-                g = p.grad
-                if g.grad_fn is not None:
-                    g.detach_()
-                else:
-                    g.requires_grad_(False)
-                g.zero_()
-
-
 class Optimizer:
     def __init__(self, params, defaults):
         self.defaults = defaults
@@ -142,8 +128,10 @@ class Optimizer:
         self.param_groups.append(param_group)
 
     def zero_grad(self, set_to_none=False):
+        # Per parameter with a grad: set it to None, or detach it (requires_grad off) and zero
+        # it in place -- PyTorch 1.13's loop, native (core/nn/nn_module.cpp).
         for group in self.param_groups:
-            _zero_grads(group['params'], set_to_none)
+            _gl.zero_grads(group['params'], set_to_none)
 
     def step(self, closure=None):
         raise NotImplementedError
@@ -233,6 +221,12 @@ class SGD(Optimizer):
         self._step_count += 1
         with torch.no_grad():
             for group in self.param_groups:
+                # The loop below, natively (core/nn/nn_module.cpp), when the hyper-parameters
+                # are plain numbers.
+                if _gl.sgd(group['params'], self.state._d, group['weight_decay'],
+                           group['momentum'], group['lr'], group['dampening'], group['nesterov'],
+                           group['maximize']):
+                    continue
                 weight_decay = group['weight_decay']
                 momentum = group['momentum']
                 dampening = group['dampening']

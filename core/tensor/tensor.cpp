@@ -46,12 +46,6 @@ int64_t Shape::numel() const {
   for (int i = 0; i < n_; ++i) p *= d_[i];
   return p;
 }
-bool Shape::operator==(const Shape& o) const {
-  if (n_ != o.n_) return false;
-  for (int i = 0; i < n_; ++i)
-    if (d_[i] != o.d_[i]) return false;
-  return true;
-}
 std::string Shape::str() const {
   std::string s = "[";
   for (int i = 0; i < n_; ++i) {
@@ -63,28 +57,37 @@ std::string Shape::str() const {
 
 Shape contiguous_strides(const Shape& sizes) {
   Shape st;
-  st.resize(sizes.size());
-  int64_t acc = 1;
-  for (int i = sizes.size() - 1; i >= 0; --i) {
-    st[i] = acc;
-    acc *= sizes[i] > 1 ? sizes[i] : 1;
-  }
+  st.set_contiguous_strides(sizes);
   return st;
 }
 
 // --- execution context ----------------------------------------------------------------------
-namespace {
-thread_local ExecutionContext default_context;
-thread_local ExecutionContext* installed_context = nullptr;
-}  // namespace
+BlockCache::~BlockCache() {
+  while (head_) {
+    Link* l = head_;
+    head_ = l->next;
+    std::free(l);
+  }
+  // Blocks put back after this (a tensor outliving its thread's context) are freed at once.
+  count_ = kMaxBlocks;
+}
 
-ExecutionContext& current_context() {
-  return installed_context ? *installed_context : default_context;
+namespace detail {
+thread_local ExecutionContext* installed_context = nullptr;
+
+// Without a Session's scope, a thread uses its default context; installing it makes the
+// following current_context() calls a plain load.
+ExecutionContext& install_default_context() {
+  thread_local ExecutionContext default_context;
+  installed_context = &default_context;
+  return default_context;
 }
-ExecutionScope::ExecutionScope(ExecutionContext& ctx) : saved_(installed_context) {
-  installed_context = &ctx;
+}  // namespace detail
+
+ExecutionScope::ExecutionScope(ExecutionContext& ctx) : saved_(detail::installed_context) {
+  detail::installed_context = &ctx;
 }
-ExecutionScope::~ExecutionScope() { installed_context = saved_; }
+ExecutionScope::~ExecutionScope() { detail::installed_context = saved_; }
 
 // --- Storage -----------------------------------------------------------------------------
 namespace {
@@ -109,13 +112,21 @@ std::string human_bytes(double bytes) {
 }
 }  // namespace
 
-Storage* Storage::allocate(int64_t nbytes) {
-  ExecutionContext& ctx = current_context();
+Storage* Storage::allocate(int64_t nbytes) { return allocate_in(current_context(), nbytes); }
+
+Storage* Storage::allocate_in(ExecutionContext& ctx, int64_t nbytes) {
   if (nbytes < 0 || nbytes > ctx.byte_budget - ctx.bytes_in_use)
     raise("MemoryError", "gradlab cannot allocate " + human_bytes(double(nbytes)) +
                              " for a tensor (the session's tensor memory budget is " +
                              human_bytes(double(ctx.byte_budget)) + ")");
-  void* mem = std::calloc(1, size_t(header_size() + nbytes));
+  void* mem;
+  if (nbytes <= kSmallStorageBytes) {
+    mem = ctx.storage_blocks.get(size_t(header_size() + kSmallStorageBytes));
+    // The whole small block (a fixed size: a few stores, no call).
+    if (mem) std::memset(static_cast<char*>(mem) + header_size(), 0, size_t(kSmallStorageBytes));
+  } else {
+    mem = std::calloc(1, size_t(header_size() + nbytes));
+  }
   if (!mem)
     raise("MemoryError", "gradlab cannot allocate " + human_bytes(double(nbytes)) + " for a tensor");
   Storage* s = new (mem) Storage();
@@ -127,13 +138,18 @@ Storage* Storage::allocate(int64_t nbytes) {
 
 void Storage::release(Storage* s) {
   if (--s->refcount > 0) return;
-  current_context().bytes_in_use -= s->nbytes;
+  ExecutionContext& ctx = current_context();
+  ctx.bytes_in_use -= s->nbytes;
+  const bool small = s->nbytes <= kSmallStorageBytes;
   s->~Storage();
-  std::free(s);
+  if (small)
+    ctx.storage_blocks.put(s);
+  else
+    std::free(s);
 }
 
 // --- TensorImpl --------------------------------------------------------------------------
-bool TensorImpl::is_contiguous() const {
+bool TensorImpl::is_contiguous_nd() const {
   // As PyTorch's compute_contiguous: an empty tensor is contiguous whatever its strides.
   for (int64_t s : sizes)
     if (s == 0) return true;
@@ -148,6 +164,13 @@ bool TensorImpl::is_contiguous() const {
 
 void incref(TensorImpl* t) { ++t->refcount; }
 
+static void delete_impl(TensorImpl* t) {
+  ExecutionContext& ctx = current_context();
+  --ctx.live_tensors;
+  t->~TensorImpl();
+  ctx.tensor_blocks.put(t);
+}
+
 void decref(TensorImpl* t) {
   if (--t->refcount > 0) return;
   if (t->storage) Storage::release(t->storage);
@@ -156,13 +179,14 @@ void decref(TensorImpl* t) {
     forget_retained(t);
     node_decref(t->grad_fn);
   }
-  --current_context().live_tensors;
-  delete t;
+  delete_impl(t);
 }
 
-static TensorImpl* new_impl() {
-  ++current_context().live_tensors;
-  return new TensorImpl();
+static TensorImpl* new_impl(ExecutionContext& ctx) {
+  void* mem = ctx.tensor_blocks.get(sizeof(TensorImpl));
+  if (!mem) throw std::bad_alloc();
+  ++ctx.live_tensors;
+  return new (mem) TensorImpl();
 }
 
 // --- Tensor ------------------------------------------------------------------------------
@@ -212,18 +236,20 @@ Tensor empty(const Shape& sizes, DType dtype) {
     }
     n *= d;
   }
-  TensorImpl* t = new_impl();
-  t->dtype = dtype;
-  t->sizes = sizes;
-  t->strides = contiguous_strides(sizes);
-  t->numel = n;
+  ExecutionContext& ctx = current_context();
+  Storage* storage = Storage::allocate_in(ctx, n * element_size(dtype));
+  TensorImpl* t;
   try {
-    t->storage = Storage::allocate(n * element_size(dtype));
+    t = new_impl(ctx);
   } catch (...) {
-    --current_context().live_tensors;
-    delete t;
+    Storage::release(storage);
     throw;
   }
+  t->dtype = dtype;
+  t->sizes = sizes;
+  t->strides.set_contiguous_strides(sizes);
+  t->numel = n;
+  t->storage = storage;
   return Tensor::reclaim(t);
 }
 
@@ -278,7 +304,7 @@ Tensor from_int64s(const std::vector<int64_t>& values, const Shape& sizes, DType
 }
 
 Tensor make_view(const Tensor& t, const Shape& sizes, const Shape& strides, int64_t offset) {
-  TensorImpl* v = new_impl();
+  TensorImpl* v = new_impl(current_context());
   v->dtype = t.dtype();
   v->sizes = sizes;
   v->strides = strides;

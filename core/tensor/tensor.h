@@ -7,6 +7,7 @@
 // nothing here touches Eigen.
 #pragma once
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 #include <string>
@@ -21,6 +22,7 @@ namespace gradlab {
 inline constexpr int kMaxDims = 8;
 
 struct Node;  // autograd graph node (autograd/node.h)
+struct ExecutionContext;
 
 // A tensor shape (or strides): up to kMaxDims int64 values, stored inline.
 class Shape {
@@ -42,8 +44,23 @@ class Shape {
   void resize(int n, int64_t fill = 0);
   int64_t numel() const;  // product of the dims (1 for 0-d)
   std::vector<int64_t> vec() const { return std::vector<int64_t>(d_, d_ + n_); }
-  bool operator==(const Shape& o) const;
+  bool operator==(const Shape& o) const {
+    if (n_ != o.n_) return false;
+    for (int i = 0; i < n_; ++i)
+      if (d_[i] != o.d_[i]) return false;
+    return true;
+  }
   bool operator!=(const Shape& o) const { return !(*this == o); }
+  // Becomes the row-major (C-contiguous) strides of `sizes` (size-1 dims count as 1).
+  void set_contiguous_strides(const Shape& sizes) {
+    n_ = sizes.n_;
+    int64_t acc = 1;
+    for (int i = n_ - 1; i >= 0; --i) {
+      const int64_t size = sizes.d_[i];  // read first: `sizes` may be this shape
+      d_[i] = acc;
+      acc *= size > 1 ? size : 1;
+    }
+  }
   // "[2, 3]" as PyTorch error messages print shapes.
   std::string str() const;
 
@@ -66,7 +83,66 @@ struct Storage {
   void* data = nullptr;
 
   static Storage* allocate(int64_t nbytes);  // zero-filled; MemoryError over the budget
+  static Storage* allocate_in(ExecutionContext& ctx, int64_t nbytes);
   static void release(Storage* s);           // decref, freeing at zero
+};
+// Storages of up to this many data bytes (16 floats) share one block size and are recycled.
+inline constexpr int64_t kSmallStorageBytes = 64;
+
+// A free list of memory blocks of one size (TensorImpls, small storages, autograd nodes).
+// Teaching code creates and drops thousands of tiny tensors per second; recycling their
+// blocks skips malloc/free on that path. Blocks come from std::malloc and go back to it, so a
+// block may be cached by another context than the one that allocated it.
+// NOTE: under AddressSanitizer nothing is cached (every block is malloc'd and freed), so the
+// sanitizer still sees each use-after-free.
+class BlockCache {
+ public:
+  BlockCache() = default;
+  BlockCache(const BlockCache&) = delete;
+  BlockCache& operator=(const BlockCache&) = delete;
+  ~BlockCache();
+  // A block of `size` bytes (the same size on every call): a cached one or a new one;
+  // nullptr when malloc fails.
+  void* get(size_t size) {
+    if (head_) {
+      Link* l = head_;
+      head_ = l->next;
+      --count_;
+      return l;
+    }
+    return std::malloc(size);
+  }
+  // Takes the block back: cached, or freed when kMaxBlocks are cached already.
+  void put(void* p) {
+    if (count_ >= kMaxBlocks) {
+      std::free(p);
+      return;
+    }
+    Link* l = static_cast<Link*>(p);
+    l->next = head_;
+    head_ = l;
+    ++count_;
+  }
+  int cached() const { return count_; }
+  // Limit: blocks kept per cache (a few hundred KB at most; the rest go back to malloc).
+#if defined(__SANITIZE_ADDRESS__)
+  static constexpr int kMaxBlocks = 0;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  static constexpr int kMaxBlocks = 0;
+#else
+  static constexpr int kMaxBlocks = 4096;
+#endif
+#else
+  static constexpr int kMaxBlocks = 4096;
+#endif
+
+ private:
+  struct Link {
+    Link* next;
+  };
+  Link* head_ = nullptr;
+  int count_ = 0;
 };
 
 // Per-session execution state that ops deep in the call tree need: the grad mode, the
@@ -80,8 +156,18 @@ struct ExecutionContext {
   int64_t byte_budget = int64_t(1) << 30;  // Limit: 1 GiB of tensor data per session
   uint64_t next_sequence_nr = 0;           // creation order of autograd nodes
   int64_t live_tensors = 0;                // for leak tests
+  // Recycled blocks: TensorImpls, storages of at most kSmallStorageBytes, autograd Nodes.
+  BlockCache tensor_blocks, storage_blocks, node_blocks;
 };
-ExecutionContext& current_context();
+namespace detail {
+// The installed context of this thread (null until the first current_context()).
+extern thread_local ExecutionContext* installed_context;
+ExecutionContext& install_default_context();
+}  // namespace detail
+inline ExecutionContext& current_context() {
+  ExecutionContext* c = detail::installed_context;
+  return c ? *c : detail::install_default_context();
+}
 class ExecutionScope {  // installs a context for the current thread, restores on exit
  public:
   explicit ExecutionScope(ExecutionContext& ctx);
@@ -125,7 +211,13 @@ struct TensorImpl {
   void* data_ptr() const {
     return static_cast<char*>(storage->data) + offset * element_size(dtype);
   }
-  bool is_contiguous() const;
+  bool is_contiguous() const {
+    // The common vector case inline; an empty or one-element dim is contiguous whatever its
+    // stride.
+    if (sizes.size() == 1) return sizes[0] < 2 || strides[0] == 1;
+    return is_contiguous_nd();
+  }
+  bool is_contiguous_nd() const;
 };
 
 void incref(TensorImpl* t);

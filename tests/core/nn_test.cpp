@@ -147,6 +147,39 @@ TEST(NnModule, ErrorsAreWordedAsPyTorch) {
   EXPECT_EQ(run("nn.Sequential(nn.ReLU())[1]"), "IndexError: index 1 is out of range\n");
 }
 
+TEST(NnModule, CallAndGetattrAsPyTorchsPythonVersions) {
+  // Module.__call__ and Module.__getattr__ are native (core/nn/nn_module.cpp): positional and
+  // keyword arguments reach forward(); parameters, buffers and submodules are found in that
+  // order; a subclass can override both and reach them through super().
+  EXPECT_EQ(run("class Net(nn.Module):\n"
+                "    def __init__(self):\n"
+                "        super().__init__()\n"
+                "        self.fc = nn.Linear(2, 1)\n"
+                "        self.register_buffer('steps', torch.zeros(1))\n"
+                "    def forward(self, x, scale=1.0, *, shift=0.0):\n"
+                "        return self.fc(x).shape, scale, shift\n"
+                "    def __call__(self, *args, **kwargs):\n"
+                "        return ('wrapped', super().__call__(*args, **kwargs))\n"
+                "    def __getattr__(self, name):\n"
+                "        if name == 'answer':\n"
+                "            return 42\n"
+                "        return super().__getattr__(name)\n"
+                "n = Net()\n"
+                "print(n(torch.ones(3, 2)), n(torch.ones(2), 2.0, shift=1.0))\n"
+                "print(n.answer, n.steps, type(n.fc).__name__, n.fc.weight.shape, hasattr(n, 'x'))\n"
+                "print(getattr(n.fc, 'bias').shape, n.__getattr__('steps'), n._parameters)\n"
+                "lin = nn.Linear(1, 1)\n"
+                "print(lin(x=torch.ones(1, 1)).shape)\n"),
+            "('wrapped', (torch.Size([3, 1]), 1.0, 0.0)) ('wrapped', (torch.Size([1]), 2.0, 1.0))\n"
+            "42 tensor([0.]) Linear torch.Size([1, 2]) False\n"
+            "torch.Size([1]) tensor([0.]) {}\n"
+            "TypeError: Linear.forward() got an unexpected keyword argument 'x'\n");
+  EXPECT_EQ(run("m = nn.Module()\nm._buffers = 1\nm.nope"),
+            "TypeError: argument of type 'int' is not iterable\n");
+  EXPECT_EQ(run("nn.Linear(1, 1)(torch.ones(1), self=1)"),
+            "TypeError: Module.__call__() got multiple values for argument 'self'\n");
+}
+
 TEST(NnParameter, IsATensorSubclassThatPrintsAsParameter) {
   EXPECT_EQ(
       run("p = nn.Parameter(torch.tensor([1.0, 2.0]))\n"

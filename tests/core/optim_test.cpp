@@ -65,6 +65,46 @@ TEST(Optim, StepRunsWithoutRecordingAGraph) {
             "None True False\n");
 }
 
+TEST(Optim, NativeSgdStepMatchesThePythonLoop) {
+  // SGD.step runs natively for plain-number hyper-parameters and in Python otherwise (here a
+  // 0-d tensor, exactly 0.5 like the float): the same values and state either way, for every
+  // option the loop has.
+  const std::string program =
+      "def fit(lr, **kw):\n"
+      "    torch.manual_seed(0)\n"
+      "    a = torch.randn(3, requires_grad=True)\n"
+      "    b = torch.randn(2, requires_grad=True)\n"
+      "    opt = optim.SGD([a, b], lr=lr, **kw)\n"
+      "    for i in range(3):\n"
+      "        opt.zero_grad()\n"
+      "        ((a * a).sum() + (b ** 3).sum()).backward()\n"
+      "        opt.step()\n"
+      "    bufs = [opt.state[p]['momentum_buffer'] for p in [a, b]]\n"
+      "    return a.tolist() + b.tolist(), [None if t is None else t.tolist() for t in bufs]\n"
+      "for kw in [{}, {'momentum': 0.9}, {'momentum': 0.9, 'dampening': 0.25},\n"
+      "           {'momentum': 0.5, 'nesterov': True, 'weight_decay': 0.125},\n"
+      "           {'maximize': True, 'weight_decay': 0.5}]:\n"
+      "    print(fit(0.5, **kw) == fit(torch.tensor(0.5), **kw), fit(0.5, **kw)[1][0] is None)\n";
+  EXPECT_EQ(run(program),
+            "True True\nTrue False\nTrue False\nTrue False\nTrue True\n");
+}
+
+TEST(Optim, ZeroGradDetachesAndZeroesOrDropsTheGradients) {
+  EXPECT_EQ(run("w = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+                "opt = optim.SGD([w], lr=0.1)\n"
+                "(w * w).sum().backward()\n"
+                "g = w.grad\n"
+                "opt.zero_grad()\n"
+                "print(w.grad, g is w.grad, g.requires_grad)\n"
+                "w.grad = (w * 3).sum() * torch.ones(2)\n"
+                "print(w.grad.grad_fn is not None)\n"
+                "opt.zero_grad()\n"
+                "print(w.grad, w.grad.grad_fn)\n"
+                "opt.zero_grad(set_to_none=True)\n"
+                "print(w.grad)\n"),
+            "tensor([0., 0.]) True False\nTrue\ntensor([0., 0.]) None\nNone\n");
+}
+
 TEST(Optim, ErrorsAreWordedAsPyTorch) {
   EXPECT_EQ(run("optim.SGD([torch.ones(1, requires_grad=True)], lr=-0.5)"),
             "ValueError: Invalid learning rate: -0.5\n");

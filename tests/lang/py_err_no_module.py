@@ -1,4 +1,4 @@
-# Only torch, math and random exist in gradlab (the .err holds gradlab's wording).
+# Only torch, math, random and time exist in gradlab (the .err holds gradlab's wording).
 import math
 print(math.floor(2.5))
 import numpy as np

@@ -1,0 +1,198 @@
+// The per-step natives of torch._gradlab (per_step.h).
+#include "nn/per_step.h"
+
+#include "autograd/autograd.h"
+#include "lang/torch_convert.h"
+#include "ops/ops.h"
+
+namespace gradlab::lang {
+
+namespace {
+
+// --- nn.Module.__call__ and __getattr__ -------------------------------------------------------
+// PyTorch 1.13's (torch/nn/modules/module.py); install_module_dunders puts them into nn.Module.
+
+// The names they use, interned once (the natives' data).
+enum ModuleName { kParameters, kBuffers, kModules, kNonPersistent, kForward };
+StrObj* module_name(VM& vm, ModuleName n) {
+  return as<StrObj>(as<TupleObj>(vm.native_data())->items[n]);
+}
+
+// Module.__getattr__(self, name): a registered parameter, buffer or submodule of that name.
+Value module_getattr(VM& vm, CallArgs& a) {
+  Value p[2];
+  if (a.nkw == 0 && a.npos == 2) {
+    p[0] = a.pos[0];
+    p[1] = a.pos[1];
+  } else {
+    parse_args(vm, a, "Module.__getattr__", {"self", "name"}, p);
+  }
+  const Value& self = p[0];
+  const Value& name = p[1];
+  auto missing = [&]() {
+    vm.raise("AttributeError",
+             "'" + vm.type_name(self) + "' object has no attribute '" + vm.str_of(name) + "'");
+  };
+  if (is_kind(name, ObjKind::Str)) {  // name in _MODULE_DICTS
+    const std::string& s = as<StrObj>(name)->s;
+    for (ModuleName d : {kParameters, kBuffers, kModules, kNonPersistent})
+      if (s == module_name(vm, d)->s) missing();
+  }
+  for (ModuleName d : {kParameters, kBuffers, kModules}) {
+    Value table = vm.get_attr(self, module_name(vm, d));
+    if (is_kind(table, ObjKind::Dict)) {
+      Value v = vm.dict_get(as<DictObj>(table), name);
+      if (!v.is_undef()) return v;
+    } else if (vm.contains(table, name)) {
+      return vm.get_item(table, name);
+    }
+  }
+  missing();
+  return Value();
+}
+
+// Module.__call__(self, *input, **kwargs): self.forward(*input, **kwargs), as a tail call.
+Value module_call(VM& vm, CallArgs& a) {
+  if (a.npos == 0)
+    throw Error("TypeError", missing_args_message("Module.__call__", {"self"}, false));
+  for (uint32_t k = 0; k < a.nkw; ++k)
+    if (a.kwname(k) == "self")
+      throw Error("TypeError", "Module.__call__() got multiple values for argument 'self'");
+  Value forward[2];
+  load_method(vm, a.pos[0], module_name(vm, kForward), forward);
+  std::vector<Value> args;
+  args.reserve(a.npos + a.nkw);
+  if (!forward[1].is_undef()) args.push_back(forward[1]);
+  for (uint32_t i = 1; i < a.npos; ++i) args.push_back(a.pos[i]);
+  for (uint32_t k = 0; k < a.nkw; ++k) args.push_back(a.kwvalues[k]);
+  return vm.tail_call(forward[0], std::move(args), a.nkw ? a.kwnames : nullptr);
+}
+
+Value gl_install_module_dunders(VM& vm, CallArgs& a) {
+  if (a.npos != 1 || !is_kind(a.pos[0], ObjKind::Class))
+    type_error("install_module_dunders(): expected the nn.Module class");
+  ClassObj* cls = as<ClassObj>(a.pos[0]);
+  Value names = vm.tuple({vm.interned("_parameters"), vm.interned("_buffers"),
+                          vm.interned("_modules"), vm.interned("_non_persistent_buffers_set"),
+                          vm.interned("forward")});
+  vm.add_method(cls, "__getattr__", module_getattr, names);
+  vm.add_method(cls, "__call__", module_call, names);
+  ++vm.class_epoch;  // the class gained dunders after its body ran
+  return Value::none();
+}
+
+// --- the optimizers ---------------------------------------------------------------------------
+// zero_grads(params, set_to_none): PyTorch 1.13's Optimizer.zero_grad loop for one group.
+Value gl_zero_grads(VM& vm, CallArgs& a) {
+  Value p[2];
+  if (a.nkw == 0 && a.npos == 2) {
+    p[0] = a.pos[0];
+    p[1] = a.pos[1];
+  } else {
+    parse_args(vm, a, "zero_grads", {"params", "set_to_none"}, p);
+  }
+  const bool set_to_none = vm.truthy(p[1]);
+  StrObj* grad_name = nullptr;
+  for (const Value& param : vm.to_vector(p[0])) {
+    if (!param.is_tensor()) {  // add_param_group only lets tensors in; p.grad as Python reads it
+      if (!grad_name) grad_name = vm.intern("grad");
+      vm.get_attr(param, grad_name);
+      continue;
+    }
+    Tensor t = unwrap(param);
+    if (!t->grad) continue;
+    if (set_to_none) {
+      t.set_grad(Tensor());
+      continue;
+    }
+    Tensor g = t.grad();
+    if (g.grad_fn())
+      detach_(g);
+    else
+      g.set_requires_grad(false);
+    zero_(g);
+  }
+  return Value::none();
+}
+
+// _gl.sgd(params, state, weight_decay, momentum, lr, dampening, nesterov, maximize): SGD.step
+// for one parameter group -- PyTorch 1.13's _single_tensor_sgd over the parameters that have a
+// grad, and its momentum_buffer bookkeeping in `state` (the optimizer's dict of per-parameter
+// dicts) -- with the same tensor ops in the same order, natively. Returns False, having done
+// nothing, unless the four hyper-parameters are plain numbers (optim.py then runs the same
+// steps in Python).
+Value gl_sgd(VM& vm, CallArgs& a) {
+  Value p[8];
+  if (a.nkw == 0 && a.npos == 8) {
+    for (int i = 0; i < 8; ++i) p[i] = a.pos[i];
+  } else {
+    parse_args(vm, a, "sgd",
+               {"params", "state", "weight_decay", "momentum", "lr", "dampening", "nesterov",
+                "maximize"},
+               p);
+  }
+  Scalar weight_decay, momentum, lr, dampening;
+  auto number = [](const Value& v, Scalar* s) { return v.is_number() && scalar_of(v, s); };
+  if (!is_kind(p[1], ObjKind::Dict) || !number(p[2], &weight_decay) || !number(p[3], &momentum) ||
+      !number(p[4], &lr) || !number(p[5], &dampening))
+    return Value::boolean(false);
+  DictObj* state = as<DictObj>(p[1]);
+  StrObj* buffer_key = vm.intern("momentum_buffer");
+  // Python's -lr and 1 - dampening.
+  const Scalar neg_lr = lr.kind == Scalar::Kind::Float ? Scalar::from_double(-lr.f)
+                                                       : Scalar::from_int(-lr.to_int());
+  Scalar one_minus_dampening;
+  scalar_of(vm.binary(BinaryOp::Sub, Value::integer(1), p[5]), &one_minus_dampening);
+  // The state dict of a parameter, created empty on first use (optim.py's _State).
+  auto state_of = [&](const Value& param) {
+    Value st = vm.dict_get(state, param);
+    if (st.is_undef()) {
+      st = vm.dict();
+      vm.dict_set(state, param, st);
+    }
+    return st;
+  };
+  std::vector<Value> with_grads;  // the parameters that have a grad when the step starts
+  for (Value& param : vm.to_vector(p[0])) {
+    if (!param.is_tensor()) type_error("optimizer can only optimize Tensors");
+    if (unwrap(param)->grad) with_grads.push_back(std::move(param));
+  }
+  for (const Value& param : with_grads) {
+    Tensor t = unwrap(param);
+    Tensor d_p = vm.truthy(p[7]) ? neg(t.grad()) : t.grad();
+    if (weight_decay.to_double() != 0.0) d_p = add(d_p, t, weight_decay);
+    if (momentum.to_double() != 0.0) {
+      Value st = state_of(param);
+      if (!is_kind(st, ObjKind::Dict)) type_error("optimizer state entries must be dicts");
+      Value buf = vm.dict_get(as<DictObj>(st), Value::object(buffer_key));
+      if (buf.is_undef() || buf.is_none()) {
+        buf = wrap(detach(clone(d_p)));
+        vm.dict_set(as<DictObj>(st), Value::object(buffer_key), buf);
+      } else {
+        if (!buf.is_tensor()) type_error("momentum_buffer must be a Tensor, not " + vm.type_name(buf));
+        Tensor b = unwrap(buf);
+        mul_(b, wrapped_scalar(momentum));
+        add_(b, d_p, one_minus_dampening);
+      }
+      if (vm.truthy(p[6]))
+        d_p = add(d_p, unwrap(buf), momentum);
+      else
+        d_p = unwrap(buf);
+    } else {
+      vm.set_item(state_of(param), Value::object(buffer_key), Value::none());
+    }
+    add_(t, d_p, neg_lr);
+  }
+  return Value::boolean(true);
+}
+
+}  // namespace
+
+void add_per_step_natives(VM& vm, ModuleObj& m) {
+  vm.set_global(&m, "install_module_dunders",
+                vm.native_function("install_module_dunders", gl_install_module_dunders));
+  vm.set_global(&m, "zero_grads", vm.native_function("zero_grads", gl_zero_grads));
+  vm.set_global(&m, "sgd", vm.native_function("sgd", gl_sgd));
+}
+
+}  // namespace gradlab::lang
