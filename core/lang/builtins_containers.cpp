@@ -190,7 +190,10 @@ Value b_next(VM& vm, CallArgs& a) {
   if (a.npos == 1)
     if (const Value* d = vm.instance_dunder(a[0], vm.names[VM::kNext]))
       return vm.tail_call(*d, {a[0]});
-  if (!is_kind(a[0], ObjKind::Iterator) && !vm.instance_dunder(a[0], vm.names[VM::kNext]))
+  bool native_next = is_kind(a[0], ObjKind::Native) && as<NativeObj>(a[0])->class_obj()->hooks &&
+                     as<NativeObj>(a[0])->class_obj()->hooks->next;
+  if (!is_kind(a[0], ObjKind::Iterator) && !native_next &&
+      !vm.instance_dunder(a[0], vm.names[VM::kNext]))
     vm.raise("TypeError", "'" + vm.type_name(a[0]) + "' object is not an iterator");
   Value out;
   if (vm.next(a[0], out)) return out;

@@ -126,6 +126,9 @@ Value parse_int(VM& vm, const std::string& text, int64_t base) {
 }
 
 Value int_new(VM& vm, CallArgs& a) {
+  // NOTE: int(x) with one argument (int(u) per line of a data file) skips argument parsing.
+  if (a.nkw == 0 && a.npos == 1 && is_kind(a[0], ObjKind::Str))
+    return parse_int(vm, as<StrObj>(a[0])->s, 10);
   Value p[2];
   p[1] = Value::integer(10);
   parse_args(vm, a, "int", {"x=", "base="}, p);
@@ -150,6 +153,26 @@ Value int_new(VM& vm, CallArgs& a) {
 }
 
 Value parse_float(VM& vm, const std::string& text) {
+  {
+    // NOTE: the common case, a plain decimal ("4.5", " -1e-3\n"), goes to strtod without the
+    // copies below; anything else (inf, nan, '_', bad text) takes the full path.
+    const char* b = text.c_str();
+    const char* e = b + text.size();
+    while (b < e && std::isspace(static_cast<unsigned char>(*b))) ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(e[-1]))) --e;
+    bool digit = false, plain = b < e;
+    for (const char* q = b; plain && q < e; ++q) {
+      if (*q >= '0' && *q <= '9')
+        digit = true;
+      else if (*q != '.' && *q != 'e' && *q != 'E' && *q != '+' && *q != '-')
+        plain = false;
+    }
+    if (plain && digit) {
+      char* end = nullptr;
+      double d = std::strtod(b, &end);
+      if (end == e) return Value::number(d);
+    }
+  }
   std::string s = strip_ws(text);
   std::string t;
   for (size_t i = 0; i < s.size(); ++i) {

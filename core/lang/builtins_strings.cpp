@@ -250,10 +250,17 @@ Value split_impl(VM& vm, CallArgs& a, bool from_right) {
   Value p[3];
   p[1] = Value::none();
   p[2] = Value::integer(-1);
-  parse_args(vm, a, from_right ? "rsplit" : "split", {"self", "sep=", "maxsplit="}, p);
+  if (a.nkw == 0 && a.npos >= 1 && a.npos <= 3) {  // NOTE: the common line.split('\t'), no parsing
+    for (uint32_t i = 0; i < a.npos; ++i) p[i] = a[i];
+  } else {
+    parse_args(vm, a, from_right ? "rsplit" : "split", {"self", "sep=", "maxsplit="}, p);
+  }
   const std::string& s = self_str(vm, a, "split");
   int64_t maxsplit = int_arg(vm, p[2], "split");
-  std::vector<std::string> parts;
+  // Views into `s` (alive: a[0] holds it) until the strings are made at the end.
+  std::string_view sv(s);
+  std::vector<std::string_view> parts;
+  parts.reserve(8);
   if (p[1].is_none()) {
     std::vector<std::pair<size_t, size_t>> words;
     size_t i = 0;
@@ -266,21 +273,21 @@ Value split_impl(VM& vm, CallArgs& a, bool from_right) {
       i = j;
     }
     if (maxsplit < 0 || int64_t(words.size()) <= maxsplit + 1) {
-      for (auto& w : words) parts.push_back(s.substr(w.first, w.second - w.first));
+      for (auto& w : words) parts.push_back(sv.substr(w.first, w.second - w.first));
     } else if (!from_right) {
       for (int64_t k = 0; k < maxsplit; ++k)
         parts.push_back(
-            s.substr(words[size_t(k)].first, words[size_t(k)].second - words[size_t(k)].first));
+            sv.substr(words[size_t(k)].first, words[size_t(k)].second - words[size_t(k)].first));
       size_t start = words[size_t(maxsplit)].first, end = s.size();
       while (end > start && std::isspace(static_cast<unsigned char>(s[end - 1]))) --end;
-      parts.push_back(s.substr(start, end - start));
+      parts.push_back(sv.substr(start, end - start));
     } else {
       size_t n = words.size(), first = n - size_t(maxsplit);
       size_t b = 0;
       while (b < s.size() && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-      parts.push_back(s.substr(b, words[first - 1].second - b));
+      parts.push_back(sv.substr(b, words[first - 1].second - b));
       for (size_t k = first; k < n; ++k)
-        parts.push_back(s.substr(words[k].first, words[k].second - words[k].first));
+        parts.push_back(sv.substr(words[k].first, words[k].second - words[k].first));
     }
   } else {
     const std::string& sep = str_arg(vm, p[1], "split", 1);
@@ -291,30 +298,31 @@ Value split_impl(VM& vm, CallArgs& a, bool from_right) {
       for (;;) {
         size_t j = s.find(sep, i);
         if (j == std::string::npos || (maxsplit >= 0 && n >= maxsplit)) break;
-        parts.push_back(s.substr(i, j - i));
+        parts.push_back(sv.substr(i, j - i));
         i = j + sep.size();
         ++n;
       }
-      parts.push_back(s.substr(i));
+      parts.push_back(sv.substr(i));
     } else {
       size_t end = s.size();
       int64_t n = 0;
-      std::vector<std::string> rev;
+      std::vector<std::string_view> rev;
       for (;;) {
         if (maxsplit >= 0 && n >= maxsplit) break;
         if (end < sep.size()) break;
         size_t j = s.rfind(sep, end - sep.size());
         if (j == std::string::npos) break;
-        rev.push_back(s.substr(j + sep.size(), end - j - sep.size()));
+        rev.push_back(sv.substr(j + sep.size(), end - j - sep.size()));
         end = j;
         ++n;
       }
-      rev.push_back(s.substr(0, end));
+      rev.push_back(sv.substr(0, end));
       parts.assign(rev.rbegin(), rev.rend());
     }
   }
   std::vector<Value> out;
-  for (auto& x : parts) out.push_back(vm.str(x));
+  out.reserve(parts.size());
+  for (auto x : parts) out.push_back(vm.str(x));
   return vm.list(std::move(out));
 }
 Value m_split(VM& vm, CallArgs& a) { return split_impl(vm, a, false); }

@@ -309,6 +309,9 @@ struct TypeHooks {
   int64_t (*len)(VM&, const Value& self) = nullptr;
   // Returns an iterable the VM iterates (a list, tuple or iterator object).
   Value (*iter)(VM&, const Value& self) = nullptr;
+  // For values that are their own iterators (open files): the next item, false at the end.
+  // iter() of such a value is the value itself, and next() works on it.
+  bool (*next)(VM&, const Value& self, Value& out) = nullptr;
   bool (*truthy)(VM&, const Value& self) = nullptr;
   std::string (*repr)(VM&, const Value& self) = nullptr;
   std::string (*str)(VM&, const Value& self) = nullptr;  // default: repr

@@ -65,6 +65,7 @@ Value VM::iter(const Value& v) {
         break;
     }
   }
+  if (const TypeHooks* h = hooks_of(*this, v); h && h->next) return v;
   if (const TypeHooks* h = hooks_of(*this, v); h && h->iter) {
     Value r = h->iter(*this, v);
     return is_kind(r, ObjKind::Iterator) ? r : iter(r);
@@ -74,6 +75,7 @@ Value VM::iter(const Value& v) {
 
 bool VM::next(const Value& itv, Value& out) {
   if (!is_kind(itv, ObjKind::Iterator)) {
+    if (const TypeHooks* h = hooks_of(*this, itv); h && h->next) return h->next(*this, itv, out);
     if (const Value* d = instance_dunder(itv, names[kNext])) {
       try {
         out = call(*d, {itv});

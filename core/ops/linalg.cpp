@@ -10,13 +10,15 @@
 // tiles over columns and k (each output element still receives its k terms in increasing
 // order), and the inner loop over contiguous columns is plain enough for the compiler to
 // vectorize. Small products (a 3x3 mm, a 3-element dot) are a few plain loops and allocate
-// nothing but the result.
+// nothing but the result. The browser build multiplies float32 matrices of some size with a
+// packed SIMD128 kernel instead (tensor/gemm_wasm_simd.h), which keeps the same order.
 #include <algorithm>
 #include <string>
 
 #include "autograd/autograd.h"
 #include "ops/ops.h"
 #include "ops/shape_internal.h"
+#include "tensor/gemm_wasm_simd.h"
 
 namespace gradlab {
 
@@ -68,6 +70,15 @@ void product(DType dt, Operand A, Operand B, void* C, int64_t M, int64_t K, int6
   if (M == 0 || N == 0 || K == 0) return;
   switch (dt) {
     case DType::Float32:
+#if defined(__wasm_simd128__)
+      // The browser build's packed SIMD128 kernel: the same sums in the same order, faster.
+      if (gemm_f32_simd_pays(M, K, N)) {
+        gemm_f32_simd(static_cast<const float*>(A.data), A.s0, A.s1,
+                      static_cast<const float*>(B.data), B.s0, B.s1, static_cast<float*>(C), N, M,
+                      K, N);
+        break;
+      }
+#endif
       gemm<float, float>(static_cast<const float*>(A.data), A.s0, A.s1,
                          static_cast<const float*>(B.data), B.s0, B.s1, static_cast<float*>(C), M,
                          K, N);

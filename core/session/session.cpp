@@ -4,9 +4,12 @@
 
 #include "lang/builtins.h"
 #include "lang/compiler.h"
+#include "lang/io_module.h"
 #include "lang/parser.h"
 #include "lang/torch_module.h"
 #include "nn/nn_module.h"
+#include "session/graph.h"
+#include "tensor/tensor.h"
 
 namespace gradlab {
 
@@ -99,6 +102,7 @@ void Session::build_vm() {
   vm_.reset();
   vm_ = std::make_unique<VM>();
   VM& vm = *vm_;
+  current_context().byte_budget = limits_.max_tensor_bytes;
   vm.recursion_limit = limits_.recursion_limit;
   vm.output = [this](std::string_view text) { emit(text); };
   vm.compile_source = [](VM& vm, const std::string& source, const std::string& filename, ModuleObj* module,
@@ -111,6 +115,8 @@ void Session::build_vm() {
   register_torch(vm);  // torch, torch.linalg, torch.autograd (added modules may replace them)
   register_nn(vm);     // torch.nn, torch.nn.functional, torch.nn.init, torch.optim (core/nn)
   register_display(vm, *display_);  // plot, matplotlib.pyplot, seaborn, tqdm, slider()
+  register_io(vm, [this](const std::string& path) { return files_->read(path); });  // open()
+  register_show_graph(vm, *this);   // show_graph(t) (session/graph.cpp)
   for (auto& [name, def] : modules_) vm.register_module(name, def);
   // The gradlab-language builtins.
   Value prelude = vm.new_module("builtins");
@@ -164,6 +170,34 @@ void Session::emit_event(DisplayKind kind, std::string json) {
   deliver(OutputEvent{k, {}, std::move(json)});
 }
 
+void Session::emit_graph(std::string json) {
+  if (events_dropped_ || muted_) return;
+  if (cell_event_bytes_ + json.size() > limits_.max_event_bytes_per_cell) {
+    events_dropped_ = true;
+    deliver(OutputEvent{OutputEvent::Kind::Text,
+                        "\n[charts stopped: this cell sent more than " +
+                            std::to_string(limits_.max_event_bytes_per_cell) +
+                            " bytes of chart and progress data]\n",
+                        {}});
+    return;
+  }
+  cell_event_bytes_ += json.size();
+  deliver(OutputEvent{OutputEvent::Kind::Graph, {}, std::move(json)});
+}
+
+std::string Session::graph(const std::string& name) {
+  VM& vm = *vm_;
+  ModuleObj* m = vm.main_module();
+  for (size_t i = 0; i < m->names.size(); ++i) {
+    if (m->names[i]->s != name || m->values[i].is_undef()) continue;
+    const Value& v = m->values[i];
+    if (!v.is_tensor())
+      throw gradlab::Error("TypeError", "show_graph(): argument 't' must be a Tensor, not " + vm.type_name(v));
+    return graph_json(vm, Tensor::borrow(v.as_tensor()));
+  }
+  throw gradlab::Error("NameError", "name '" + name + "' is not defined");
+}
+
 void Session::deliver(OutputEvent ev) {
   if (handler_)
     handler_(ev);
@@ -214,6 +248,7 @@ bool Session::run_cell(std::string_view source, std::string cell_name) {
   events_dropped_ = false;
   display_->begin_cell();
   vm_->heap.collect_cycles();
+  current_context().byte_budget = limits_.max_tensor_bytes;
   if (source.size() > limits_.max_source_bytes) {
     gradlab::Error e("SyntaxError", "the program is too long (more than " + std::to_string(limits_.max_source_bytes) + " bytes)");
     record_syntax_error(e, Span{1, 1, 1}, cell_name, source);
@@ -250,6 +285,7 @@ RunStatus Session::run(uint64_t budget) {
     }
     budget = std::min(budget, limits_.max_instructions_per_cell - used);
   }
+  current_context().byte_budget = limits_.max_tensor_bytes;
   return finish(vm_->run(budget));
 }
 

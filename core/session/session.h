@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "lang/plot_module.h"
+#include "session/filesystem.h"
 #include "lang/vm.h"
 
 namespace gradlab {
@@ -26,11 +27,17 @@ inline constexpr uint64_t kMaxOutputBytesPerCell = 1'000'000;
 inline constexpr size_t kMaxSourceBytes = 1'000'000;
 // Instructions per slice the CLI runs between checks for Ctrl-C.
 inline constexpr uint64_t kCliSliceBudget = 100'000;
+// Instructions per slice under `gradlab run --time-limit`, which reads the clock between
+// slices: short, so that a loop of large tensor ops still stops close to the limit.
+inline constexpr uint64_t kCliTimedSliceBudget = 1'000;
 // Bytes of chart, progress and input events one cell may send; later ones are dropped after a
 // one-line notice (a loop calling plot.live a million times must not exhaust wasm memory).
 inline constexpr uint64_t kMaxEventBytesPerCell = 16'000'000;
 // Characters of a variable's preview (VariableInfo::preview and ::grad).
 inline constexpr size_t kMaxPreviewChars = 200;
+// Bytes of tensor data the session may hold at once; a larger allocation is a MemoryError
+// naming its size and shape (ExecutionContext::byte_budget's default).
+inline constexpr int64_t kMaxTensorBytes = int64_t(1) << 30;
 
 // What a cell shows, in the order it happens (wasm/PROTOCOL.md §1).
 struct OutputEvent {
@@ -79,6 +86,9 @@ struct SessionLimits {
   // Instructions one cell may run before TimeoutError; 0 for no limit.
   uint64_t max_instructions_per_cell = 0;
   uint64_t max_event_bytes_per_cell = kMaxEventBytesPerCell;
+  // Tensor data held at once. NOTE: the budget is the thread's ExecutionContext, which the
+  // sessions of one thread share; each session sets it before running code.
+  int64_t max_tensor_bytes = kMaxTensorBytes;
 };
 
 class Session {
@@ -116,6 +126,22 @@ class Session {
   // A slider moved: slider(name, ...) returns `value` from now on, and the global `name`
   // becomes the float `value` at once (a running loop that reads it sees the change).
   void set_input(const std::string& name, double value);
+  // The autograd graph of the global tensor `name` for the variables panel's graph button:
+  // the JSON of a `graph` event (wasm/PROTOCOL.md §1; core/session/graph.h). NameError for an
+  // unknown global, TypeError for one that is not a tensor.
+  std::string graph(const std::string& name);
+  // show_graph(t): delivers a graph event (counted in the cell's event bytes like charts).
+  void emit_graph(std::string json);
+
+  // Files open() reads (core/session/filesystem.h): added in memory (the page's "Add data
+  // file"; they survive reset()), and from disk only when the host set a disk root (the CLI).
+  // add_file throws gradlab::Error (ValueError, OSError) for a bad name or size.
+  void add_file(std::string_view name, std::string bytes) { files_->add(name, std::move(bytes)); }
+  bool remove_file(std::string_view name) { return files_->remove(name); }
+  std::vector<FileInfo> list_files() const { return files_->list(); }
+  FileSystem& files() { return *files_; }
+  // Shares another file system (the wasm bindings keep theirs across a rebuilt Session).
+  void set_files(std::shared_ptr<FileSystem> files) { files_ = std::move(files); }
 
   bool busy() const;
   int current_line() const;         // line about to run (0 when idle)
@@ -144,6 +170,7 @@ class Session {
   bool echo_last_expression_ = false;
   SessionLimits limits_;
   std::unique_ptr<lang::Display> display_;  // before vm_: the VM's display modules point to it
+  std::shared_ptr<FileSystem> files_ = std::make_shared<FileSystem>();  // before vm_: open() reads it
   std::unique_ptr<lang::VM> vm_;
   std::vector<std::pair<std::string, lang::ModuleDef>> modules_;
   std::function<void(const OutputEvent&)> handler_;

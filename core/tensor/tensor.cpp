@@ -231,12 +231,15 @@ Tensor empty(const Shape& sizes, DType dtype) {
     if (d < 0)
       runtime_error("Trying to create tensor with negative dimension " + std::to_string(d) + ": " +
                     sizes.str());
-    if (d != 0 && n > (int64_t(1) << 53) / d) {
-      raise("MemoryError", "gradlab cannot allocate a tensor of shape " + sizes.str());
-    }
-    n *= d;
+    n = d != 0 && n > (int64_t(1) << 53) / d ? int64_t(1) << 53 : n * d;
   }
   ExecutionContext& ctx = current_context();
+  // Over the budget: name the size and the shape (the byte count in double: it may overflow).
+  double want = 1.0;
+  for (int64_t d : sizes) want *= double(d);
+  want *= double(element_size(dtype));
+  if (want > double(ctx.byte_budget - ctx.bytes_in_use))
+    raise("MemoryError", "gradlab cannot allocate " + human_bytes(want) + " for a tensor of shape " + sizes.str());
   Storage* storage = Storage::allocate_in(ctx, n * element_size(dtype));
   TensorImpl* t;
   try {
