@@ -215,12 +215,46 @@ class GradlabSession {
     });
   }
 
+  // Data files open() reads (the page's "Add data file"): `data` is a Uint8Array / ArrayBuffer
+  // (bytes as they are) or a string (UTF-8): Embind's std::string takes all three, so the glue
+  // needs no emval calls. Returns null, or an error record (OSError for a file over the size
+  // limits, ValueError for a bad name). The files outlive reset().
+  val addFile(const std::string& name, std::string data) {
+    return guarded_call([&] {
+      files_->add(name, std::move(data));
+      return val::null();
+    });
+  }
+
+  // Removes an added file: true if there was one.
+  bool removeFile(const std::string& name) { return files_->remove(name); }
+
+  // The added files: [{name, size}] sorted by name.
+  val listFiles() {
+    val out = val::array();
+    std::vector<gradlab::FileInfo> files = files_->list();
+    for (size_t i = 0; i < files.size(); ++i) {
+      val f = val::object();
+      f.set("name", files[i].name);
+      f.set("size", double(files[i].size));
+      out.set(i, f);
+    }
+    return out;
+  }
+
+  // The autograd graph of global tensor `name` (the variables panel's graph button): the JSON
+  // text of a `graph` event (PROTOCOL.md §1), or an error record.
+  val graph(const std::string& name) {
+    return guarded_call([&] { return val(session_->graph(name)); });
+  }
+
  private:
   // A Session that failed to build (out of memory) leaves session_ empty; every later call
   // tries again and answers MemoryError until one succeeds.
   void create() {
     try {
       session_ = std::make_unique<Session>();
+      session_->set_files(files_);  // a rebuilt Session keeps the added files
       session_->set_echo_last_expression(true);  // a notebook shows its last expression's value
     } catch (...) {
       session_.reset();
@@ -316,6 +350,7 @@ class GradlabSession {
     reserve_ = std::malloc(want);
   }
 
+  std::shared_ptr<gradlab::FileSystem> files_ = std::make_shared<gradlab::FileSystem>();
   std::unique_ptr<Session> session_;
   void* reserve_ = nullptr;
 };
@@ -340,6 +375,10 @@ EMSCRIPTEN_BINDINGS(gradlab) {
       .function("interrupt", &GradlabSession::interrupt)
       .function("reset", &GradlabSession::reset)
       .function("setInput", &GradlabSession::setInput)
-      .function("variables", &GradlabSession::variables);
+      .function("variables", &GradlabSession::variables)
+      .function("addFile", &GradlabSession::addFile)
+      .function("removeFile", &GradlabSession::removeFile)
+      .function("listFiles", &GradlabSession::listFiles)
+      .function("graph", &GradlabSession::graph);
   emscripten::function("heapStats", &heap_stats);
 }

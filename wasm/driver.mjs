@@ -129,6 +129,22 @@ export class Driver {
         case 'variables':
           this.postVariables();
           break;
+        case 'addFile': {
+          // A data file for open() (the page's "Add data file"): bytes (ArrayBuffer/Uint8Array) or text.
+          const err = this.call(() => this.session.addFile(String(msg.name), msg.data ?? ''));
+          this.postFiles(err ? { ...err, name: String(msg.name) } : undefined);
+          break;
+        }
+        case 'removeFile':
+          this.call(() => this.session.removeFile(String(msg.name)));
+          this.postFiles();
+          break;
+        case 'graph': {
+          const r = this.call(() => this.session.graph(String(msg.name)));
+          if (typeof r === 'string') this.post({ type: 'graph', name: msg.name, data: JSON.parse(r) });
+          else this.post({ type: 'graph', name: msg.name, error: r });
+          break;
+        }
         default:
           break;
       }
@@ -308,6 +324,14 @@ export class Driver {
   postEvents(runId, events) {
     if (!events || events.length === 0) return;
     this.post({ type: 'events', runId, events: events.map(parseEvent) });
+  }
+
+  /** The added data files, after an addFile/removeFile; `error` is the failed add's record. */
+  postFiles(error) {
+    const files = this.call(() => this.session.listFiles());
+    const msg = { type: 'files', files };
+    if (error) msg.error = error;
+    this.post(msg);
   }
 
   postVariables() {

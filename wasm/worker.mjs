@@ -20,7 +20,8 @@ function fail(what) {
 }
 
 self.onmessage = (e) => {
-  if (driver) driver.handle(e.data);
+  if (e.data?.type === 'debug-trap') trapForTest();
+  else if (driver) driver.handle(e.data);
   else if (!failed) early.push(e.data);
 };
 
@@ -32,3 +33,21 @@ createGradlab({ onAbort: (what) => fail(`the module aborted: ${what}`) }).then(
   },
   (err) => fail(err),
 );
+
+/**
+ * Test-only (PROTOCOL.md §3 `debug-trap`): a genuine trap inside the module, as a bug in the
+ * core would raise one: `free` of an address beyond linear memory ends in "RuntimeError: memory
+ * access out of bounds", and the worker reports it as any abort (`fatal`). Nothing on the page
+ * posts this message and the language cannot post messages at all; the browser test sends it
+ * from the worker's own scope.
+ */
+function trapForTest() {
+  if (!driver) return;
+  try {
+    driver.module._free(0xfffffff0); // beyond any wasm32 memory (at most 2 GB here)
+  } catch (err) {
+    fail(err);
+    return;
+  }
+  fail('debug-trap did not trap');
+}
