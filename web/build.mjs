@@ -1,6 +1,8 @@
 // Builds the page into a static site folder: esbuild bundles web/src/app.js (and its CSS),
 // index.html and the icon are copied, and the wasm module and its worker are copied from the
-// wasm build. Prints each file's size and the gzip total (the page must stay under 1 MB).
+// wasm build. The course (web/lessons/: index.json, the lessons, the exercises and the check
+// prelude) goes into lessons/; the page fetches it only when a lesson is opened (lessonview.js,
+// with KaTeX writing MathML, is a chunk of its own). Prints each file's size and the gzip total (the page must stay under 1 MB).
 //
 //   node web/build.mjs [--out DIR] [--wasm DIR] [--wasm-optional]
 //     --out   the site folder (default build/wasm/site)
@@ -14,6 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -71,6 +74,7 @@ const result = await esbuild.build({
   metafile: true,
   entryPoints: { app: 'web/src/app.js' },
   bundle: true,
+  splitting: true, // lessonview.js (with KaTeX) is imported on demand, as a chunk of its own
   minify: true,
   format: 'esm',
   target: ['chrome111', 'firefox113', 'safari16.4'],
@@ -79,6 +83,15 @@ const result = await esbuild.build({
   legalComments: 'eof',
   plugins: [styleModAdopted],
 });
+// A chunk's CSS (uPlot's, imported by modules both app.js and lessonview.js use) is already in
+// app.css, which the page always loads; nothing links the chunk's copy, so it is not shipped.
+const appCss = readFileSync(join(out, 'app.css'), 'utf8');
+for (const f of Object.keys(result.metafile.outputs)) {
+  if (!/\.css$/.test(f) || resolve(root, f) === join(out, 'app.css')) continue;
+  if (!appCss.includes(readFileSync(resolve(root, f), 'utf8').trim()))
+    throw new Error(`web/build.mjs: ${f} holds CSS that app.css does not; the page would not load it`);
+  rmSync(resolve(root, f));
+}
 for (const f of ['index.html', 'favicon.svg']) copyFileSync(join(root, 'web/src', f), join(out, f));
 writeFileSync(join(out, 'licenses.txt'), thirdPartyLicenses(result.metafile));
 if (existsSync(wasmDir)) {
@@ -86,25 +99,109 @@ if (existsSync(wasmDir)) {
     if (/\.(mjs|wasm)$/.test(f)) copyFileSync(join(wasmDir, f), join(out, f));
   }
 }
+copyCourse(join(root, 'web/lessons'), join(out, 'lessons'));
 if (missing.length) console.warn(`web/build.mjs: WARNING: no ${missing.join(', ')}: the page cannot run code`);
+await writeServiceWorker(result.metafile);
 
 let raw = 0;
 let gz = 0;
 const rows = [];
-for (const f of readdirSync(out).sort()) {
+const folders = new Map();
+for (const f of siteFiles(out)) {
   const bytes = readFileSync(join(out, f));
   const g = gzipSync(bytes, { level: 9 }).length;
-  raw += statSync(join(out, f)).size;
+  raw += bytes.length;
   gz += g;
-  rows.push(`  ${f.padEnd(14)} ${String(bytes.length).padStart(9)} B  ${String(g).padStart(8)} B gzip`);
+  const folder = f.includes('/') ? `${f.slice(0, f.indexOf('/'))}/` : '';
+  if (folder) {
+    const sum = folders.get(folder) ?? { n: 0, raw: 0, gz: 0 };
+    folders.set(folder, { n: sum.n + 1, raw: sum.raw + bytes.length, gz: sum.gz + g });
+  } else {
+    rows.push(`  ${f.padEnd(22)} ${String(bytes.length).padStart(9)} B  ${String(g).padStart(8)} B gzip`);
+  }
 }
+for (const [folder, sum] of folders)
+  rows.push(
+    `  ${`${folder} (${sum.n} files)`.padEnd(22)} ${String(sum.raw).padStart(9)} B  ${String(sum.gz).padStart(8)} B gzip`,
+  );
 console.log(
-  `gradlab site: ${out}\n${rows.join('\n')}\n  ${'total'.padEnd(14)} ${String(raw).padStart(9)} B  ${String(gz).padStart(8)} B gzip`,
+  `gradlab site: ${out}\n${rows.join('\n')}\n  ${'total'.padEnd(22)} ${String(raw).padStart(9)} B  ${String(gz).padStart(8)} B gzip`,
 );
 // Over budget is a warning here (the build of the module must not break on it); the browser
 // test `everything served weighs at most 1 MB gzip` fails on it.
 if (gz > GZIP_BUDGET)
   console.warn(`web/build.mjs: WARNING: the page is ${gz} B gzip, over its budget of ${GZIP_BUDGET} B`);
+
+/**
+ * Bundles web/src/sw.js into sw.js at the site root, last (it hashes every other file): its
+ * version is a hash of the whole site and its shell is what the page loads before it is usable
+ * (index.html, app.js, app.css, app.js's static chunks, the worker and the module).
+ * @param {import('esbuild').Metafile} metafile
+ */
+async function writeServiceWorker(metafile) {
+  const rel = (f) => resolve(root, f).slice(out.length + 1);
+  const shell = new Set(['./', 'index.html', 'app.css', 'favicon.svg']);
+  const visit = (f) => {
+    if (shell.has(rel(f))) return;
+    shell.add(rel(f));
+    for (const i of metafile.outputs[f]?.imports ?? []) if (i.kind === 'import-statement') visit(i.path);
+  };
+  const appJs = Object.keys(metafile.outputs).find((f) => resolve(root, f) === join(out, 'app.js'));
+  if (!appJs) throw new Error('web/build.mjs: esbuild wrote no app.js');
+  visit(appJs);
+  for (const f of readdirSync(out)) if (/\.(mjs|wasm)$/.test(f)) shell.add(f);
+  const hash = createHash('sha256');
+  for (const f of siteFiles(out)) hash.update(`${f}\0`).update(readFileSync(join(out, f)));
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ['web/src/sw.js'],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: ['chrome111', 'firefox113', 'safari16.4'],
+    outfile: join(out, 'sw.js'),
+    logLevel: 'warning',
+    define: {
+      GRADLAB_VERSION: JSON.stringify(hash.digest('hex').slice(0, 16)),
+      GRADLAB_SHELL: JSON.stringify([...shell].sort()),
+    },
+  });
+}
+
+/**
+ * Every file under `dir`, as paths relative to it, sorted.
+ * @param {string} dir
+ * @returns {string[]}
+ */
+function siteFiles(dir) {
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => statSync(join(dir, f)).isFile())
+    .sort();
+}
+
+/**
+ * What the page reads of the course (index.json, check_prelude.py, every lesson and every
+ * exercise; course.js is bundled, README.md stays behind) as one file, lessons/course.json:
+ * `{"files": {"<path relative to web/lessons>": "<text>"}}`. One request instead of thirty,
+ * and gzip finds the repetition across files (29 KB instead of 38 KB).
+ * @param {string} from web/lessons
+ * @param {string} to
+ */
+function copyCourse(from, to) {
+  rmSync(to, { recursive: true, force: true });
+  mkdirSync(to, { recursive: true });
+  /** @type {Record<string, string>} */
+  const files = {};
+  for (const f of readdirSync(from).sort()) {
+    if (f === 'index.json' || f === 'check_prelude.py' || (/\.md$/.test(f) && f !== 'README.md'))
+      files[f] = readFileSync(join(from, f), 'utf8');
+  }
+  for (const f of readdirSync(join(from, 'exercises')).sort()) {
+    if (/\.md$/.test(f)) files[`exercises/${f}`] = readFileSync(join(from, 'exercises', f), 'utf8');
+  }
+  writeFileSync(join(to, 'course.json'), JSON.stringify({ files }));
+}
 
 /**
  * The notices of the npm packages bundled into app.js (all MIT today): each package with its
@@ -135,7 +232,7 @@ function thirdPartyLicenses(metafile) {
     if (!groups.has(body)) groups.set(body, []);
     groups.get(body).push(`${pkg.name} ${pkg.version} (${pkg.license}): ${copyright.map((l) => l.trim()).join(' ')}`);
   }
-  const parts = ['Third-party software in app.js:'];
+  const parts = ['Third-party software in app.js and its chunks:'];
   for (const [body, names] of groups) parts.push('', ...names, '', body.replace(/(.{1,78})(\s|$)/g, '$1\n').trim());
   return `${parts.join('\n')}\n`;
 }

@@ -34,11 +34,25 @@ export function checkSite() {
 }
 
 /**
- * Serves SITE on 127.0.0.1 (an ephemeral port).
- * @returns {Promise<{url: string, requests: string[], close: () => Promise<void>}>}
+ * The Content-Security-Policy of the built page (its meta tag), which the server also sends as
+ * the page's header, as scripts/serve.sh does: the tests see what production sends.
+ */
+export function sitePolicy() {
+  const m = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(
+    readFileSync(join(SITE, 'index.html'), 'utf8'),
+  );
+  if (!m) throw new Error(`${join(SITE, 'index.html')} has no Content-Security-Policy meta tag`);
+  return m[1];
+}
+
+/**
+ * Serves SITE on 127.0.0.1 (an ephemeral port), with the page's CSP as a header.
+ * `stop()` drops open connections too (the offline test: the server is gone at once).
+ * @returns {Promise<{url: string, requests: string[], close: () => Promise<void>, stop: () => Promise<void>}>}
  */
 export async function serve() {
   checkSite();
+  const policy = sitePolicy();
   const requests = [];
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -51,6 +65,8 @@ export async function serve() {
     res.writeHead(200, {
       'content-type': MIME[extname(file)] || 'application/octet-stream',
       'cache-control': 'no-cache',
+      // The page's policy on every response, as scripts/serve.sh sends it (the worker's too).
+      'content-security-policy': policy,
     });
     res.end(readFileSync(file));
   });
@@ -60,14 +76,20 @@ export async function serve() {
     url: `http://127.0.0.1:${port}/`,
     requests,
     close: () => new Promise((ok) => server.close(() => ok())),
+    stop: () =>
+      new Promise((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
   };
 }
 
 /**
  * Debian's Chromium, headless, in a throwaway profile.
+ * @param {object} [options]  more context options (a device's viewport and touch, bypassCSP)
  * @returns {Promise<{context: import('playwright-core').BrowserContext, close: () => Promise<void>}>}
  */
-export async function launch() {
+export async function launch(options = {}) {
   mkdirSync('/tmp/gradlab-browser', { recursive: true });
   const profile = mkdtempSync('/tmp/gradlab-browser/profile-');
   const home = mkdtempSync('/tmp/gradlab-browser/home-');
@@ -87,6 +109,7 @@ export async function launch() {
       '--disable-component-update',
       '--disable-sync',
     ],
+    ...options,
   });
   context.setDefaultTimeout(WAIT_MS);
   return {

@@ -3,7 +3,7 @@
 // torch names, matches brackets and indents.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { serve, launch, openPage, cell, typeCell, editorText, SITE, join } from './harness.mjs';
 
@@ -21,7 +21,8 @@ after(async () => {
 test('everything served weighs at most 1 MB gzip', () => {
   let total = 0;
   const sizes = {};
-  for (const f of readdirSync(SITE)) {
+  // Every file, also in lessons/ and katex/ (fetched when a lesson opens).
+  for (const f of readdirSync(SITE, { recursive: true }).filter((f) => statSync(join(SITE, f)).isFile())) {
     const gz = gzipSync(readFileSync(join(SITE, f)), { level: 9 }).length;
     sizes[f] = gz;
     total += gz;

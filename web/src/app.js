@@ -5,14 +5,14 @@ import { Runtime } from './runtime.js';
 import { Notebook } from './notebook.js';
 import { CellView } from './cellview.js';
 import { VariablesPanel } from './variables.js';
+import { DataFiles } from './datafiles.js';
 import { initialState } from './state.js';
 import {
   loadSaved,
   save,
   autosave,
   exportPy,
-  importPy,
-  importIpynb,
+  importFile,
   shareLink,
   readShareLink,
   STORAGE_KEY,
@@ -74,7 +74,7 @@ class App {
     this.nextRunId = 1;
     this.activeRunId = 0;
     this.host = $('notebook');
-    this.variables = new VariablesPanel($('variables'));
+    this.variables = new VariablesPanel($('variables'), { onGraph: (name) => this.runtime.requestGraph(name) });
     this.saver = autosave(
       () => this.state(),
       (ok) => {
@@ -85,13 +85,24 @@ class App {
           );
       },
     );
+    /** @type {DataFiles|null} */
+    this.dataFiles = null;
     this.runtime = new Runtime(new URL('./worker.mjs', import.meta.url), {
       onStart: (run) => this.onStart(run),
       onEvents: (runId, events) => this.viewForRun(runId)?.output.addEvents(events),
       onState: (runId, info) => this.onState(runId, info),
       onVariables: (vars) => this.variables.show(vars),
+      onGraph: (name, result) => import('./graph.js').then(({ showGraphDialog }) => showGraphDialog(name, result)),
       onStatus: (status) => this.onStatus(status),
       onReset: (reason, message) => this.onReset(reason, message),
+      onSpawn: () => this.dataFiles?.resend(), // a respawned worker gets the data files again
+      onFiles: (files, error) => this.dataFiles?.onFiles(files, error),
+    });
+    this.dataFiles = new DataFiles({
+      input: /** @type {HTMLInputElement} */ ($('add-data-file')),
+      list: $('data-files'),
+      send: (msg) => this.runtime.send(msg),
+      onError: (text) => notice('error', text),
     });
     this.notebook.subscribe((change) => {
       if (change.type === 'structure') this.render();
@@ -311,9 +322,7 @@ class App {
       file.value = '';
       if (!f) return;
       try {
-        const text = await f.text();
-        const cells = /\.ipynb$/i.test(f.name) ? importIpynb(text) : importPy(text);
-        if (!cells.length) throw new Error('no cells found');
+        const cells = await importFile(f);
         this.replaceCells(cells, `Imported ${cells.length} cell${cells.length === 1 ? '' : 's'} from ${f.name}.`);
       } catch (e) {
         notice('error', `Could not import ${f.name}: ${e.message}`);
@@ -334,6 +343,50 @@ class App {
   }
 }
 
+/**
+ * The Lessons button: the lesson view (with KaTeX and the course files) is loaded the first
+ * time it is pressed. It has its own sessions and replaces the notebook on screen while open;
+ * the notebook is only hidden, never changed.
+ */
+function bindLessons() {
+  const button = $('lessons-button');
+  const host = $('lesson-view');
+  /** @type {import('./lessonview.js').LessonView|null} */
+  let view = null;
+  const setOpen = (open) => {
+    host.hidden = !open;
+    document.body.classList.toggle('lessons-open', open);
+    button.setAttribute('aria-expanded', String(open));
+  };
+  button.addEventListener('click', async () => {
+    if (!host.hidden) {
+      setOpen(false);
+      return;
+    }
+    try {
+      const { LessonView } = await import('./lessonview.js');
+      view ??= new LessonView({
+        host,
+        workerUrl: new URL('./worker.mjs', import.meta.url),
+        lessonsUrl: new URL('./lessons/', import.meta.url),
+        onClose: () => {
+          setOpen(false);
+          button.focus();
+        },
+        onStorageError: () =>
+          notice('error', 'Could not save your exercise progress to this browser’s storage (full or disabled).'),
+      });
+    } catch (e) {
+      notice('error', `The lessons could not be loaded: ${e.message}`);
+      return;
+    }
+    setOpen(true);
+    await view.show();
+    const current = host.querySelector('.lesson-link[aria-current]') ?? host.querySelector('.lesson-link');
+    /** @type {HTMLElement|null} */ (current)?.focus();
+  });
+}
+
 /** Saves a text file through a temporary link. */
 function download(name, text, type) {
   const a = document.createElement('a');
@@ -348,6 +401,7 @@ function download(name, text, type) {
 async function main() {
   const saved = loadSaved(STORAGE_KEY);
   const app = new App(saved ?? initialState());
+  bindLessons();
   const isShareLink = () => location.hash.startsWith('#nb=');
   if (isShareLink()) await app.openShareLink();
   addEventListener('hashchange', () => {
@@ -355,6 +409,16 @@ async function main() {
   });
   document.body.dataset.ready = 'true';
   performance.mark('gradlab-ready');
+  registerServiceWorker();
+}
+
+/**
+ * The service worker (sw.js) keeps a copy of the app so that it opens offline after the first
+ * visit; only over http(s) (not file://), and a failure only costs the offline copy.
+ */
+function registerServiceWorker() {
+  if (!/^https?:$/.test(location.protocol) || !('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register(new URL('./sw.js', import.meta.url), { scope: './' }).catch(() => {});
 }
 
 main();

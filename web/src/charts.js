@@ -4,7 +4,7 @@
 // heatmaps and labelled scatters are SVG (svgcharts.js).
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { HeatmapChart, ScatterChart, chartFrame, PALETTE } from './svgcharts.js';
+import { HeatmapChart, ScatterChart, chartFrame, PALETTE, DASHES } from './svgcharts.js';
 
 const LINE_HEIGHT = 220;
 
@@ -26,6 +26,11 @@ export class LineChart {
     this.frameRequested = 0;
     this.observer = new ResizeObserver(() => this.resize());
     this.observer.observe(this.frame.body);
+    this.frame.body.setAttribute('role', 'img');
+    this.frame.table = () => ({
+      columns: [this.spec.xlabel || 'x', ...this.names],
+      rows: this.x.map((x, i) => [x, ...this.ys.map((ys) => ys[i])]),
+    });
     this.update(spec);
   }
 
@@ -93,6 +98,7 @@ export class LineChart {
         ...this.names.map((name, i) => ({
           label: name,
           stroke: PALETTE[i % PALETTE.length],
+          dash: DASHES[i % DASHES.length],
           width: 1.5,
           points: { show: false },
           spanGaps: false,
@@ -101,6 +107,17 @@ export class LineChart {
     };
     this.plot = new uPlot(opts, this.data(), this.frame.body);
     this.el.dataset.points = String(this.x.length);
+    this.describe();
+  }
+
+  /** The chart's accessible name and its data table follow the data. */
+  describe() {
+    const title = this.spec.title || this.spec.id || 'Line chart';
+    this.frame.body.setAttribute(
+      'aria-label',
+      `${title}: ${this.names.join(', ')} over ${this.x.length} points (the Data button lists them)`,
+    );
+    this.frame.refresh();
   }
 
   data() {
@@ -117,6 +134,7 @@ export class LineChart {
       this.frameRequested = 0;
       this.plot.setData(this.data());
       this.el.dataset.points = String(this.x.length);
+      this.describe();
     });
   }
 

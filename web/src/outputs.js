@@ -115,6 +115,9 @@ export class CellOutput {
         case 'input':
           this.hooks.onInput?.(ev.data);
           break;
+        case 'graph':
+          this.showGraph(ev.data);
+          break;
         default:
           break;
       }
@@ -136,6 +139,20 @@ export class CellOutput {
       this.el.appendChild(pre);
     }
     this.textNode.appendData(text);
+  }
+
+  /**
+   * show_graph(t): the graph view (graph.js, loaded with dagre on first use) in a placeholder
+   * taken now, so later output stays below it.
+   * @param {object} data  PROTOCOL.md §1 graph JSON
+   */
+  showGraph(data) {
+    if (!data) return;
+    const slot = document.createElement('div');
+    slot.className = 'graph-slot';
+    this.el.appendChild(slot);
+    this.textNode = null;
+    import('./graph.js').then(({ renderGraph }) => renderGraph(slot, data));
   }
 
   updateProgress(data) {

@@ -1,4 +1,5 @@
-// Work is never lost: localStorage (debounced saves plus one on pagehide), .py export/import
+// Work is never lost: localStorage (a save after every change, so a crashed tab loses no
+// keystroke), .py export/import
 // with `# %%` cell markers, .ipynb import, and share links carrying the cells in the URL
 // fragment (deflate-raw + base64url). No DOM beyond `window` events and localStorage.
 import { pick, merge, initialState } from './state.js';
@@ -6,8 +7,6 @@ import { pick, merge, initialState } from './state.js';
 export const STORAGE_KEY = 'gradlab.notebook.v1';
 /** The notebook that an import or a share link replaced, for "restore". */
 export const PREVIOUS_KEY = 'gradlab.notebook.previous';
-/** Saves wait this long after the last change (a burst of typing is one save). */
-export const SAVE_DELAY_MS = 250;
 const SHARE_PREFIX = '#nb=';
 
 /**
@@ -38,17 +37,18 @@ export function save(state, key = STORAGE_KEY) {
 }
 
 /**
- * Saves `getState()` at most SAVE_DELAY_MS after each `schedule()`, and at once on pagehide
- * or when the tab is hidden.
+ * Saves `getState()` after each `schedule()`: in a microtask, so the changes of one task (a
+ * keystroke, an import that replaces every cell) are one save, written before the next event
+ * is handled. A tab that crashes or is killed (no pagehide, no unload) therefore loses nothing
+ * that was on screen: tests/browser/trust.test.mjs kills the renderer mid-typing. A save is
+ * one JSON.stringify + localStorage.setItem of the notebook (well under a millisecond for a
+ * course notebook; cells are limited to 1 MB each). pagehide and a hidden tab flush too.
  * @param {() => Record<string, any>} getState
  * @param {(ok: boolean) => void} [onSaved]
  */
 export function autosave(getState, onSaved) {
-  let timer = 0;
   let pending = false;
   const flush = () => {
-    clearTimeout(timer);
-    timer = 0;
     if (!pending) return;
     pending = false;
     onSaved?.(save(getState()));
@@ -59,8 +59,9 @@ export function autosave(getState, onSaved) {
   });
   return {
     schedule() {
+      if (pending) return;
       pending = true;
-      if (!timer) timer = setTimeout(flush, SAVE_DELAY_MS);
+      queueMicrotask(flush);
     },
     flush,
   };
@@ -125,7 +126,12 @@ export function importPy(text) {
  * @param {string} text
  */
 export function importIpynb(text) {
-  const nb = JSON.parse(text);
+  let nb;
+  try {
+    nb = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`it is not valid JSON, so not a Jupyter notebook (${e.message})`);
+  }
   const list = Array.isArray(nb?.cells) ? nb.cells : nb?.worksheets?.[0]?.cells;
   if (!Array.isArray(list)) throw new Error('not a Jupyter notebook (no cells)');
   const joined = (s) => (Array.isArray(s) ? s.join('') : typeof s === 'string' ? s : '');
@@ -137,11 +143,61 @@ export function importIpynb(text) {
     }));
 }
 
+// ---- imported files ------------------------------------------------------------------------
+
+/** The largest file Import reads (a course notebook with its outputs and images is a few MB). */
+export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+/** The most cells a notebook may have when imported or opened from a link (each is an editor). */
+export const MAX_CELLS = 1000;
+
+const megabytes = (n) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
+
+/**
+ * The cells of an imported `.ipynb` (by its name) or `.py` file. Throws an Error whose message
+ * says what is wrong (too big, not JSON, not a notebook, no cells, too many cells) without
+ * reading a file over the limit.
+ * @param {{name: string, size: number, text: () => Promise<string>}} file  a File
+ */
+export async function importFile(file) {
+  if (file.size > MAX_IMPORT_BYTES)
+    throw new Error(`the file is ${megabytes(file.size)}; gradlab imports files up to ${megabytes(MAX_IMPORT_BYTES)}`);
+  const text = await file.text();
+  const cells = /\.ipynb$/i.test(file.name) ? importIpynb(text) : importPy(text);
+  if (!cells.length) throw new Error('no cells found');
+  if (cells.length > MAX_CELLS) throw new Error(`it has ${cells.length} cells; gradlab opens up to ${MAX_CELLS}`);
+  return cells;
+}
+
 // ---- share links ---------------------------------------------------------------------------
 
-async function pipe(bytes, transform) {
-  const stream = new Blob([bytes]).stream().pipeThrough(transform);
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+/**
+ * `bytes` through a compression stream; throws when the result passes `limit` bytes (a link of
+ * a few kB must not inflate to gigabytes).
+ * @param {Uint8Array} bytes
+ * @param {TransformStream} transform
+ * @param {number} [limit]
+ */
+async function pipe(bytes, transform, limit = Infinity) {
+  const reader = new Blob([bytes]).stream().pipeThrough(transform).getReader();
+  const parts = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      reader.cancel().catch(() => {});
+      throw new Error(`the link holds more than ${megabytes(limit)}`);
+    }
+    parts.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** @param {Uint8Array} bytes */
@@ -179,8 +235,13 @@ export async function shareLink(state, pageUrl) {
  */
 export async function readShareLink(hash, base) {
   if (!hash.startsWith(SHARE_PREFIX)) return null;
-  const bytes = await pipe(fromBase64Url(hash.slice(SHARE_PREFIX.length)), new DecompressionStream('deflate-raw'));
+  const bytes = await pipe(
+    fromBase64Url(hash.slice(SHARE_PREFIX.length)),
+    new DecompressionStream('deflate-raw'),
+    MAX_IMPORT_BYTES,
+  );
   const record = JSON.parse(new TextDecoder().decode(bytes));
   if (!record || !Array.isArray(record.cells)) throw new Error('no cells in the link');
+  if (record.cells.length > MAX_CELLS) throw new Error(`the link has more than ${MAX_CELLS} cells`);
   return merge(record, 'shared', base);
 }

@@ -22,6 +22,9 @@ export const STOP_TIMEOUT_MS = 200;
  *   onEvents?: (runId: number, events: OutputEvent[]) => void,
  *   onState?: (runId: number, info: StateInfo) => void,
  *   onVariables?: (vars: object[]) => void,
+ *   onGraph?: (name: string, result: {data?: object, error?: ErrorRecord}) => void,
+ *   onSpawn?: () => void,  // a new worker exists: messages posted now come before any run
+ *   onFiles?: (files: {name: string, size: number}[], error?: ErrorRecord & {name: string}) => void,
  *   onStatus?: (status: 'starting'|'idle'|'busy') => void,
  *   onReset?: (reason: 'stop-timeout'|'fatal'|'restart', message: string) => void,
  * }} RuntimeCallbacks
@@ -111,6 +114,22 @@ export class Runtime {
     this.post({ type: 'variables' });
   }
 
+  /**
+   * Asks for the autograd graph of global tensor `name`; the answer comes to onGraph.
+   * @param {string} name
+   */
+  requestGraph(name) {
+    this.post({ type: 'graph', name });
+  }
+
+  /**
+   * Posts a message to the worker as it is (the data files' addFile/removeFile, PROTOCOL.md §3).
+   * @param {object} msg
+   */
+  send(msg) {
+    this.post(msg);
+  }
+
   /** Ends the worker for good (page teardown). */
   dispose() {
     clearTimeout(this.stopTimer);
@@ -132,6 +151,7 @@ export class Runtime {
       if (worker === this.worker) this.respawn('fatal', e.message || 'the worker failed to load');
     };
     this.worker = worker;
+    this.cb.onSpawn?.();
   }
 
   /**
@@ -211,6 +231,12 @@ export class Runtime {
       }
       case 'variables':
         this.cb.onVariables?.(msg.vars || []);
+        break;
+      case 'graph':
+        this.cb.onGraph?.(msg.name, { data: msg.data, error: msg.error });
+        break;
+      case 'files':
+        this.cb.onFiles?.(msg.files || [], msg.error);
         break;
       case 'fatal':
         this.respawn('fatal', msg.message || 'the module aborted');

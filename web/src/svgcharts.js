@@ -4,8 +4,18 @@
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const W = 640;
 
-/** Series and group colours, shared by every chart. */
-export const PALETTE = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2'];
+/**
+ * Series and group colours, shared by every chart: Okabe and Ito's palette, which stays
+ * distinguishable with each kind of colour blindness (tests/browser/a11y.test.mjs simulates
+ * them). Series also differ by dash (line charts) and groups by a mark inside the marker (scatters).
+ */
+export const PALETTE = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#d55e00', '#56b4e9', '#000000'];
+/** Line dashes by series (uPlot's `dash`), so that series differ without colour. */
+export const DASHES = [[], [8, 4], [2, 3], [10, 3, 2, 3]];
+/** Scatter marker marks by group (see `marker`). */
+const SHAPES = ['plain', 'dot', 'bar', 'cross'];
+/** Rows the data table shows at most (the rest is counted in its caption). */
+export const MAX_TABLE_ROWS = 1000;
 
 /**
  * Creates an SVG element with attributes under `parent`.
@@ -23,7 +33,16 @@ function svg(tag, attrs, parent, text) {
 }
 
 /**
- * The frame every chart lives in: a figure (data-testid "chart") with a caption and a body.
+ * @typedef {{columns: string[], rows: (string|number|null)[][]}} ChartTable  the plotted values
+ */
+
+let frameIds = 0;
+
+/**
+ * The frame every chart lives in: a figure (data-testid "chart") with a caption, a body, and
+ * the chart's text alternative: a "Data" button (data-testid "chart-data-toggle") that shows
+ * the plotted values as a table (data-testid "chart-data"). The chart sets `table` to a
+ * function giving its values and calls `refresh()` after each redraw.
  * @param {HTMLElement} host
  * @param {string} type
  * @param {object} spec
@@ -36,17 +55,84 @@ export function chartFrame(host, type, spec) {
   const caption = document.createElement('figcaption');
   const body = document.createElement('div');
   body.className = 'chart-body';
-  el.append(caption, body);
+  const toggle = document.createElement('button');
+  toggle.type = 'button';
+  toggle.className = 'chart-data-toggle';
+  toggle.dataset.testid = 'chart-data-toggle';
+  toggle.textContent = 'Data';
+  toggle.title = 'Show the plotted values as a table';
+  const data = document.createElement('div');
+  data.className = 'chart-data';
+  data.dataset.testid = 'chart-data';
+  data.id = `gl-chart-data-${++frameIds}`;
+  data.hidden = true;
+  toggle.setAttribute('aria-expanded', 'false');
+  toggle.setAttribute('aria-controls', data.id);
+  el.append(caption, body, toggle, data);
   host.appendChild(el);
-  return {
+  let title = '';
+  const frame = {
     el,
     body,
+    /** @type {() => ChartTable} */
+    table: () => ({ columns: [], rows: [] }),
     /** @param {string} t */
     setTitle(t) {
+      title = t;
       caption.textContent = t;
       caption.hidden = !t;
+      toggle.setAttribute('aria-label', `Data of ${t || `the ${type} chart`}`);
+    },
+    /** Redraws the table when it is open. */
+    refresh() {
+      if (!data.hidden) renderTable(data, frame.table(), title || `${type} chart`);
     },
   };
+  toggle.addEventListener('click', () => {
+    data.hidden = !data.hidden;
+    toggle.setAttribute('aria-expanded', String(!data.hidden));
+    toggle.textContent = data.hidden ? 'Data' : 'Hide data';
+    if (data.hidden) data.replaceChildren();
+    else frame.refresh();
+  });
+  frame.setTitle('');
+  return frame;
+}
+
+/**
+ * A table of the plotted values (text only; at most MAX_TABLE_ROWS rows).
+ * @param {HTMLElement} host
+ * @param {ChartTable} t
+ * @param {string} name
+ */
+function renderTable(host, t, name) {
+  const table = document.createElement('table');
+  const cap = document.createElement('caption');
+  cap.textContent =
+    t.rows.length > MAX_TABLE_ROWS
+      ? `${name}: the first ${MAX_TABLE_ROWS} of ${t.rows.length} rows`
+      : `${name}: ${t.rows.length} row${t.rows.length === 1 ? '' : 's'}`;
+  const head = document.createElement('tr');
+  for (const c of t.columns) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = c;
+    head.appendChild(th);
+  }
+  const thead = document.createElement('thead');
+  thead.appendChild(head);
+  const tbody = document.createElement('tbody');
+  for (const row of t.rows.slice(0, MAX_TABLE_ROWS)) {
+    const tr = document.createElement('tr');
+    for (const v of row) {
+      const td = document.createElement('td');
+      td.textContent = v === null || v === undefined ? 'nan' : String(v);
+      tr.appendChild(td);
+    }
+    tbody.appendChild(tr);
+  }
+  table.append(cap, thead, tbody);
+  host.replaceChildren(table);
 }
 
 /** Finite extent of numbers, starting from ±Infinity. */
@@ -156,7 +242,16 @@ export class HeatmapChart {
     const rotate = longest * 7 > cw; // column labels slant when they do not fit
     const bottom = rotate ? 20 + 4 * Math.min(24, longest) : 24;
     const height = 10 + nr * ch + bottom;
-    const root = svg('svg', { viewBox: `0 0 ${W} ${height}`, class: 'heatmap', role: 'img' }, this.frame.body);
+    const root = svg(
+      'svg',
+      {
+        viewBox: `0 0 ${W} ${height}`,
+        class: 'heatmap',
+        role: 'img',
+        'aria-label': `${spec.title || 'Heatmap'}: ${nr} by ${nc} values (the Data button lists them)`,
+      },
+      this.frame.body,
+    );
     const annotate = spec.annotate !== false;
     matrix.forEach((row, i) => {
       for (let j = 0; j < nc; j++) {
@@ -192,6 +287,11 @@ export class HeatmapChart {
     }
     if (Number.isFinite(lo)) this.colourBar(root, left + nc * cw + 16, nr * ch, lo, hi);
     this.el.dataset.points = String(nr * nc);
+    this.frame.table = () => ({
+      columns: ['', ...Array.from({ length: nc }, (_, j) => cols[j] ?? String(j))],
+      rows: matrix.map((row, i) => [rows[i] ?? String(i), ...Array.from({ length: nc }, (_, j) => row[j] ?? null)]),
+    });
+    this.frame.refresh();
   }
 
   colourBar(root, x, h, lo, hi) {
@@ -255,7 +355,16 @@ export class ScatterChart {
     [y0, y1] = pad(y0, y1);
     const sx = (v) => m.left + ((v - x0) / (x1 - x0)) * (W - m.left - m.right);
     const sy = (v) => H - m.bottom - ((v - y0) / (y1 - y0)) * (H - m.top - m.bottom);
-    const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'scatter', role: 'img' }, this.frame.body);
+    const root = svg(
+      'svg',
+      {
+        viewBox: `0 0 ${W} ${H}`,
+        class: 'scatter',
+        role: 'img',
+        'aria-label': `${spec.title || 'Scatter plot'}: ${points.length} points (the Data button lists them)`,
+      },
+      this.frame.body,
+    );
     for (const t of niceTicks(x0, x1)) {
       svg('line', { x1: sx(t), x2: sx(t), y1: m.top, y2: H - m.bottom, class: 'grid' }, root);
       svg('text', { x: sx(t), y: H - m.bottom + 16, 'text-anchor': 'middle', class: 'tick' }, root, String(t));
@@ -288,15 +397,37 @@ export class ScatterChart {
     const groups = [...new Set(labels.map(groupOf))];
     points.forEach(([x, y], i) => {
       if (!Number.isFinite(x) || !Number.isFinite(y)) return;
-      const colour = PALETTE[groups.indexOf(groupOf(labels[i] ?? '')) % PALETTE.length];
-      svg('circle', { cx: sx(x), cy: sy(y), r: 5, fill: colour, class: 'point' }, root);
+      const g = groups.indexOf(groupOf(labels[i] ?? ''));
+      marker(root, SHAPES[g % SHAPES.length], sx(x), sy(y), PALETTE[g % PALETTE.length]);
       if (labels[i]) svg('text', { x: sx(x) + 8, y: sy(y) - 6, class: 'point-label' }, root, labels[i]);
     });
     this.el.dataset.points = String(points.length);
+    this.frame.table = () => ({
+      columns: ['label', spec.xlabel || 'x', spec.ylabel || 'y'],
+      rows: points.map(([x, y], i) => [labels[i] ?? '', x ?? null, y ?? null]),
+    });
+    this.frame.refresh();
   }
 }
 
-/** Points are coloured by the label's prefix ("user_0" and "user_1" share a colour). */
+/**
+ * One scatter point: a disc of radius 5 around (x, y) with a white mark inside that tells the
+ * group apart without colour (none, a dot, a bar, a cross).
+ * @param {Element} root
+ * @param {string} shape
+ * @param {number} x
+ * @param {number} y
+ * @param {string} fill
+ */
+function marker(root, shape, x, y, fill) {
+  svg('circle', { cx: x, cy: y, r: 5, fill, class: 'point', 'data-shape': shape }, root);
+  const mark = { class: 'point-mark' };
+  if (shape === 'dot') svg('circle', { ...mark, cx: x, cy: y, r: 1.8 }, root);
+  else if (shape === 'bar') svg('path', { ...mark, d: `M${x - 3} ${y}H${x + 3}` }, root);
+  else if (shape === 'cross') svg('path', { ...mark, d: `M${x - 3} ${y}H${x + 3}M${x} ${y - 3}V${y + 3}` }, root);
+}
+
+/** Points are coloured and marked by the label's prefix ("user_0" and "user_1" share both). */
 function groupOf(label) {
   return String(label).split(/[_\s\d]/)[0];
 }
