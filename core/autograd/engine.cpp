@@ -370,6 +370,7 @@ void backward(const Tensor& root, const Tensor& gradient, bool retain_graph) {
       bool any_grad = false;
       for (uint16_t i = 0; i < n->num_outputs; ++i) any_grad = any_grad || grads_out[i].defined();
       if (any_grad) n->backward(*n, grads_out, grads_in);
+      n->edge_grads.assign(grads_in, grads_in + nin);  // for show_graph after backward
       if (!retain_graph) {
         n->saved.clear();
         n->released = true;

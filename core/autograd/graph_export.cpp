@@ -111,6 +111,35 @@ DryRun dry_run(const OpGraph& g, const Tensor& seed, uint32_t root_nr, bool run)
   return d;
 }
 
+// After backward() freed the saved tensors the dry run cannot go, but the engine kept what it
+// sent along each edge (Node::edge_grads): the same grads_in, and grads_out summed from them
+// in the visit order, as the engine did. False if some op has no record (it was never part of
+// a backward pass).
+bool fill_recorded(const OpGraph& g, DryRun& d, const Tensor& seed, uint32_t root_nr) {
+  const size_t n = g.nodes.size();
+  for (Node* node : g.nodes)
+    if (node->op != OpId::AccumulateGrad && node->edge_grads.size() != node->next.size()) return false;
+  d.grads_out.assign(n, {});
+  d.grads_in.assign(n, {});
+  for (size_t i = 0; i < n; ++i) d.grads_out[i].resize(g.nodes[i]->num_outputs);
+  d.grads_out[0][root_nr] = seed;
+  NoGradGuard no_grad;
+  for (int k : d.order) {
+    Node* node = g.nodes[size_t(k)];
+    if (node->op == OpId::AccumulateGrad) continue;
+    std::vector<Tensor>& in = d.grads_in[size_t(k)];
+    in.assign(node->edge_grads.begin(), node->edge_grads.end());
+    for (size_t i = 0; i < node->next.size(); ++i) {
+      const Edge& e = node->next[i];
+      if (!e.fn || !in[i].defined()) continue;
+      Tensor& buf = d.grads_out[size_t(g.index.at(e.fn))][e.input_nr];
+      buf = buf.defined() ? add(buf, in[i]) : in[i];
+    }
+  }
+  d.ran = true;
+  return true;
+}
+
 // A structural signature per node: the op, and its inputs' signatures; a leaf's
 // AccumulateGrad hashes its leaf. Equal signatures = the same ops over the same leaves.
 std::vector<uint64_t> signatures(const OpGraph& g) {
@@ -217,6 +246,7 @@ GraphExport export_graph(const Tensor& root, const std::vector<Tensor>& named, s
   for (Node* node : g.nodes)
     if (node->released) can_run = false;
   DryRun d = dry_run(g, ones_like(root), root->output_nr, can_run);
+  if (!d.ran && d.error.empty()) fill_recorded(g, d, ones_like(root), root->output_nr);
   out.has_edge_grads = d.ran;
   if (!d.ran) {
     if (!d.error.empty())

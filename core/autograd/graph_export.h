@@ -2,14 +2,14 @@
 // graph view: a node per op (its grad_fn name from ops.def, AccumulateGrad for leaves), a node
 // per tensor the graph can name (the root, each leaf, and any extra tensor the caller passes,
 // e.g. the session's globals), edges in data-flow order (inputs -> op -> output), the order
-// the backward engine visits the ops, and, when the graph still holds its saved values, the
-// gradient each edge carries.
+// the backward engine visits the ops, and the gradient each edge carries.
 //
-// The gradient on each edge comes from a dry re-run of the nodes' backward functions over the
-// graph (the engine's own scheduling, seeded with ones), which reads the saved tensors and
-// writes nothing: no .grad, no engine state. backward() without retain_graph=True frees the
-// saved tensors, so after it only the visit order and the leaves' .grad are known; the
-// description says so in `grads_note`. Big graphs are folded (see kMaxGraphNodes).
+// Before backward(), the gradient on each edge comes from a dry re-run of the nodes' backward
+// functions over the graph (the engine's own scheduling, seeded with ones), which reads the
+// saved tensors and writes nothing: no .grad, no engine state. After backward() (which frees
+// the saved tensors unless retain_graph=True) it is what the engine sent along each edge
+// (Node::edge_grads). Only a graph mixing freed ops with ops no backward went through has no
+// edge gradients; `grads_note` says so. Big graphs are folded (see kMaxGraphNodes).
 //
 //   GraphExport g = export_graph(out, {x});   // nodes x, AccumulateGrad, PowBackward0, ...
 #pragma once

@@ -81,6 +81,10 @@ struct Node {
   TensorImpl* variable = nullptr; // AccumulateGrad: the leaf it accumulates into (owned)
   // Non-leaf outputs that called retain_grad(): weak pointers, cleared when they die.
   std::vector<TensorImpl*> retained;
+  // The gradient the last backward pass sent along each edge (parallel to `next`, undefined
+  // where none flowed): what the graph view labels edges with after backward() freed the
+  // saved tensors. Handles to tensors no one modifies (the engine accumulates out of place).
+  SmallVector<Tensor, 3> edge_grads;
   // backward()'s scratch, in use only while a backward runs over the node: whether the pass
   // reached it, the edges into it not yet processed, and the gradients arriving for its
   // outputs (output 0 inline; the others for multi-output ops).

@@ -88,8 +88,17 @@ test('show_graph after backward draws x, PowBackward0, SumBackward0 and x.grad; 
     await details.getByTestId('graph-value').textContent(),
     'tensor([[ 2., -1.],\n        [ 3.,  1.]], requires_grad=True)',
   );
-  // backward() freed the saved values: the note says why edges carry no gradient.
-  assert.match(await cell(page, 1).getByTestId('graph-notes').textContent(), /retain_graph=True/);
+  // backward() freed the saved values, but the engine kept what it sent along each edge: no
+  // note, and the replay shows each edge's gradient.
+  assert.equal(await cell(page, 1).getByTestId('graph-notes').count(), 0);
+  await cell(page, 1).getByTestId('graph-backward').click();
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[data-testid=graph]')].some((g) => g.dataset.replay === 'done'),
+  );
+  const grads = await graph.locator('.graph-edge.lit .graph-edge-grad').allTextContents();
+  assert.ok(grads.includes('[[12., 3.], [27., 3.]]'), grads.join(' ; '));
+  assert.ok(grads.includes('[[1., 1.], [1., 1.]]'), grads.join(' ; '));
+  await cell(page, 1).getByTestId('graph-backward').click();
 
   // Zoom buttons change the scale.
   const zoom0 = Number(await graph.getAttribute('data-zoom'));

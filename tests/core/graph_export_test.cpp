@@ -104,14 +104,24 @@ TEST(GraphExport, DryRunGivesEdgeGradientsAndLeavesGradAlone) {
             "tensor([[12.,  3.],\n        [27.,  3.]])\n");
 }
 
-TEST(GraphExport, AfterBackwardTheLeafGradIsShownAndEdgeGradsAreGone) {
+TEST(GraphExport, AfterBackwardTheEdgesShowWhatTheEngineSent) {
   Session s;
   ASSERT_EQ(run_in(s, std::string(kPowSum) + "out.backward()\n").error, "");
   Tensor out = global(s, "out"), x = global(s, "x");
   GraphExport g = export_graph(out, {});
-  EXPECT_FALSE(g.has_edge_grads);
-  EXPECT_NE(g.grads_note.find("retain_graph=True"), std::string::npos);
-  for (const GraphEdge& e : g.edges) EXPECT_FALSE(e.grad.defined());
+  // backward() freed the saved tensors (no dry run possible), but the engine kept what it
+  // sent along each edge.
+  ASSERT_TRUE(g.has_edge_grads) << g.grads_note;
+  EXPECT_EQ(g.grads_note, "");
+  {
+    const int sum = find_op(g, "SumBackward0"), pw = find_op(g, "PowBackward0"),
+              acc = find_op(g, "AccumulateGrad");
+    const GraphEdge* into_sum = edge(g, pw, sum);
+    const GraphEdge* into_pow = edge(g, acc, pw);
+    ASSERT_TRUE(into_sum && into_pow);
+    EXPECT_EQ(printed(s, into_sum->grad), "tensor([[1., 1.],\n        [1., 1.]])");
+    EXPECT_EQ(printed(s, into_pow->grad), "tensor([[12.,  3.],\n        [27.,  3.]])");
+  }
   bool found = false;
   for (const GraphNode& n : g.nodes)
     if (n.kind == GraphNode::Kind::Tensor && n.tensor.get() == x.get()) {
@@ -119,6 +129,16 @@ TEST(GraphExport, AfterBackwardTheLeafGradIsShownAndEdgeGradsAreGone) {
       EXPECT_EQ(printed(s, n.tensor.grad()), "tensor([[12.,  3.],\n        [27.,  3.]])");
     }
   EXPECT_TRUE(found);
+  // A new op over a part freed by an earlier backward: that part cannot be re-run and the new
+  // op has no record yet, so there are no edge gradients, and the note says why.
+  {
+    Session s2;
+    ASSERT_EQ(run_in(s2, std::string(kPowSum) + "a = x.pow(2)\nb = a.sum()\nb.backward()\nc = a.mean()\n").error, "");
+    GraphExport partial = export_graph(global(s2, "c"), {});
+    EXPECT_FALSE(partial.has_edge_grads);
+    EXPECT_NE(partial.grads_note.find("retain_graph=True"), std::string::npos);
+    for (const GraphEdge& e : partial.edges) EXPECT_FALSE(e.grad.defined());
+  }
   // The visit order is still known: the engine runs Sum, Pow, then the leaf's accumulator.
   ASSERT_EQ(g.visit_order.size(), 3u);
   EXPECT_EQ(g.nodes[size_t(g.visit_order[0])].label, "SumBackward0");
@@ -261,7 +281,8 @@ TEST(ShowGraph, EmitsAGraphEventWithNamesAndPreviews) {
   for (const char* part :
        {"\"kind\":\"op\",\"label\":\"PowBackward0\"", "\"kind\":\"op\",\"label\":\"SumBackward0\"",
         "\"label\":\"AccumulateGrad\"", "\"name\":\"x\"", "\"name\":\"out\"",
-        "\"grad\":\"tensor([[12.,  3.],\\n        [27.,  3.]])\"", "\"edgeGrads\":false",
+        "\"grad\":\"tensor([[12.,  3.],\\n        [27.,  3.]])\"", "\"edgeGrads\":true",
+        "\"gradsNote\":null", "\"grad\":\"tensor(1.)\"",
         "\"shape\":[2,2]", "\"dtype\":\"torch.float32\""})
     EXPECT_NE(j.find(part), std::string::npos) << part << " in " << j;
   EXPECT_EQ(j.front(), '{');
