@@ -4,13 +4,8 @@
 import { EditorView } from 'codemirror';
 import { EditorState, StateEffect, StateField, Prec } from '@codemirror/state';
 import { keymap, lineNumbers, highlightSpecialChars, drawSelection, Decoration } from '@codemirror/view';
-import {
-  indentOnInput,
-  syntaxHighlighting,
-  defaultHighlightStyle,
-  bracketMatching,
-  indentUnit,
-} from '@codemirror/language';
+import { indentOnInput, syntaxHighlighting, HighlightStyle, bracketMatching, indentUnit } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
 import { history, defaultKeymap, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
 import { python, pythonLanguage } from '@codemirror/lang-python';
@@ -67,23 +62,49 @@ const currentLineField = decorationField(setCurrentLine, (state, line) =>
     : Decoration.none,
 );
 
-// The editor's look, scoped by CodeMirror (its CSS goes in through a constructable stylesheet).
+// Python's highlighting: CodeMirror's default tag set, coloured by CSS variables (style.css
+// defines them for the light and the dark theme, so the editor follows prefers-color-scheme).
+const highlight = HighlightStyle.define([
+  { tag: tags.meta, color: 'var(--tok-meta)' },
+  { tag: tags.keyword, color: 'var(--tok-keyword)' },
+  { tag: [tags.atom, tags.bool, tags.url, tags.contentSeparator, tags.labelName], color: 'var(--tok-atom)' },
+  { tag: [tags.literal, tags.inserted], color: 'var(--tok-literal)' },
+  { tag: [tags.string, tags.deleted], color: 'var(--tok-string)' },
+  { tag: [tags.regexp, tags.escape, tags.special(tags.string)], color: 'var(--tok-escape)' },
+  { tag: tags.definition(tags.variableName), color: 'var(--tok-definition)' },
+  { tag: tags.local(tags.variableName), color: 'var(--tok-local)' },
+  { tag: [tags.typeName, tags.namespace, tags.className], color: 'var(--tok-type)' },
+  { tag: [tags.special(tags.variableName), tags.macroName], color: 'var(--tok-special)' },
+  { tag: tags.definition(tags.propertyName), color: 'var(--tok-definition)' },
+  { tag: tags.comment, color: 'var(--tok-comment)' },
+  { tag: tags.invalid, color: 'var(--tok-invalid)' },
+]);
+
+// The editor's look, scoped by CodeMirror (its CSS goes in through a constructable stylesheet);
+// colours are style.css's variables.
 const theme = EditorView.theme({
-  '&': { fontSize: '13px', backgroundColor: '#fff' },
+  '&': { fontSize: '13px', backgroundColor: 'var(--editor-bg)', color: 'var(--editor-ink)' },
+  '.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--editor-ink)' },
+  '&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionLayer .cm-selectionBackground':
+    { backgroundColor: 'var(--editor-selection)' },
   '&.cm-focused': { outline: 'none' },
   '.cm-scroller': {
     fontFamily: "ui-monospace, 'DejaVu Sans Mono', 'SFMono-Regular', Menlo, Consolas, monospace",
     lineHeight: '1.45',
   },
   '.cm-content': { padding: '4px 0' },
-  '.cm-gutters': { backgroundColor: '#f8fafc', borderRight: '1px solid #e2e8f0', color: '#94a3b8' },
+  '.cm-gutters': {
+    backgroundColor: 'var(--editor-gutter-bg)',
+    borderRight: '1px solid var(--line)',
+    color: 'var(--editor-gutter-ink)',
+  },
   '.cm-gl-error': {
-    textDecoration: 'underline wavy #b91c1c',
+    textDecoration: 'underline wavy var(--editor-error)',
     textDecorationSkipInk: 'none',
     textUnderlineOffset: '3px',
-    backgroundColor: '#fef2f2',
+    backgroundColor: 'var(--editor-error-bg)',
   },
-  '.cm-gl-current': { backgroundColor: '#fef9c3', boxShadow: 'inset 3px 0 0 #eab308' },
+  '.cm-gl-current': { backgroundColor: 'var(--editor-current)', boxShadow: 'inset 3px 0 0 #eab308' },
 });
 
 /**
@@ -115,7 +136,7 @@ export function createEditor(opts) {
     drawSelection(),
     indentOnInput(),
     indentUnit.of('    '),
-    syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+    syntaxHighlighting(highlight),
     bracketMatching(),
     closeBrackets(),
     Prec.highest(
