@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "lang/builtins.h"
+#include "lang/plot_internal.h"
 #include "lang/torch_convert.h"
 #include "session/session.h"
 
@@ -13,39 +14,6 @@ namespace gradlab {
 using namespace lang;
 
 namespace {
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          static const char hex[] = "0123456789abcdef";
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 15];
-        } else {
-          out += char(c);
-        }
-    }
-  }
-  out += '"';
-}
 
 // The printed form of a tensor, cut at a line break past kMaxGraphValueChars.
 std::string value_text(VM& vm, const Tensor& t) {
@@ -155,85 +123,69 @@ Value show_graph_fn(VM& vm, CallArgs& a) {
 std::string graph_json(VM& vm, const Tensor& root, size_t max_nodes) {
   Names names = collect_names(vm);
   GraphExport g = export_graph(root, names.tensors, max_nodes);
-  std::string out;
-  out.reserve(256 + g.nodes.size() * 160);
-  out += "{\"root\":" + std::to_string(g.root);
-  out += ",\"nodes\":[";
+  const auto text_or_null = [](plot::Json& j, const std::string& s) -> plot::Json& {
+    return s.empty() ? j.null() : j.str(s);
+  };
+  plot::Json j;
+  j.begin_object().key("root").integer(g.root).key("nodes").begin_array();
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const GraphNode& n = g.nodes[i];
-    if (i) out += ',';
-    out += "{\"id\":" + std::to_string(i) + ",\"kind\":\"" + kind_name(n.kind) + "\"";
+    j.begin_object().key("id").integer(int64_t(i)).key("kind").str(kind_name(n.kind));
     if (n.kind == GraphNode::Kind::Tensor) {
       const Tensor& t = n.tensor;
       auto it = names.of.find(t.get());
-      out += ",\"name\":";
+      j.key("name");
       if (it != names.of.end())
-        append_json_string(out, it->second);
+        j.str(it->second);
       else
-        out += "null";
-      out += ",\"label\":";
-      append_json_string(out, it != names.of.end() ? it->second : std::string("tensor"));
-      out += ",\"shape\":[";
-      for (int d = 0; d < t.dim(); ++d) out += (d ? "," : "") + std::to_string(t.sizes()[d]);
-      out += "],\"dtype\":";
-      append_json_string(out, torch_dtype_name(torch_dtype_of(t)));
-      out += ",\"requiresGrad\":";
-      out += t.requires_grad() ? "true" : "false";
-      out += ",\"leaf\":";
-      out += t->grad_fn ? "false" : "true";
-      out += ",\"value\":";
-      append_json_string(out, value_text(vm, t));
-      out += ",\"grad\":";
+        j.null();
+      j.key("label").str(it != names.of.end() ? it->second : std::string("tensor"));
+      j.key("shape").begin_array();
+      for (int d = 0; d < t.dim(); ++d) j.integer(t.sizes()[d]);
+      j.end_array();
+      j.key("dtype").str(torch_dtype_name(torch_dtype_of(t)));
+      j.key("requiresGrad").boolean(t.requires_grad());
+      j.key("leaf").boolean(!t->grad_fn);
+      j.key("value").str(value_text(vm, t));
+      j.key("grad");
       if (Tensor gr = t.grad(); gr.defined())
-        append_json_string(out, value_text(vm, gr));
+        j.str(value_text(vm, gr));
       else
-        out += "null";
+        j.null();
     } else {
-      out += ",\"label\":";
-      append_json_string(out, n.label);
-      if (n.kind == GraphNode::Kind::Op)
-        out += ",\"visit\":" + (n.visit >= 0 ? std::to_string(n.visit) : std::string("null"));
-      else
-        out += ",\"folded\":" + std::to_string(n.folded);
+      j.key("label").str(n.label);
+      if (n.kind == GraphNode::Kind::Op) {
+        j.key("visit");
+        if (n.visit >= 0)
+          j.integer(n.visit);
+        else
+          j.null();
+      } else {
+        j.key("folded").integer(int64_t(n.folded));
+      }
     }
-    out += '}';
+    j.end_object();
   }
-  out += "],\"edges\":[";
-  for (size_t i = 0; i < g.edges.size(); ++i) {
-    const GraphEdge& e = g.edges[i];
-    if (i) out += ',';
-    out += "{\"from\":" + std::to_string(e.from) + ",\"to\":" + std::to_string(e.to) +
-           ",\"input\":" + std::to_string(e.input) + ",\"grad\":";
+  j.end_array().key("edges").begin_array();
+  for (const GraphEdge& e : g.edges) {
+    j.begin_object().key("from").integer(e.from).key("to").integer(e.to);
+    j.key("input").integer(e.input).key("grad");
     if (e.grad.defined())
-      append_json_string(out, value_text(vm, e.grad));
+      j.str(value_text(vm, e.grad));
     else
-      out += "null";
-    out += '}';
+      j.null();
+    j.end_object();
   }
-  out += "],\"visit\":[";
-  for (size_t i = 0; i < g.visit_order.size(); ++i)
-    out += (i ? "," : "") + std::to_string(g.visit_order[i]);
-  out += "],\"total\":" + std::to_string(g.total_nodes);
-  out += ",\"drawn\":" + std::to_string(g.nodes.size());
-  out += ",\"folded\":[";
-  for (size_t i = 0; i < g.folded.size(); ++i) {
-    if (i) out += ',';
-    append_json_string(out, g.folded[i]);
-  }
-  out += "],\"edgeGrads\":";
-  out += g.has_edge_grads ? "true" : "false";
-  out += ",\"gradsNote\":";
-  if (g.grads_note.empty())
-    out += "null";
-  else
-    append_json_string(out, g.grads_note);
-  out += ",\"note\":";
-  if (g.note.empty())
-    out += "null";
-  else
-    append_json_string(out, g.note);
-  out += '}';
-  return out;
+  j.end_array().key("visit").begin_array();
+  for (int k : g.visit_order) j.integer(k);
+  j.end_array();
+  j.key("total").integer(int64_t(g.total_nodes)).key("drawn").integer(int64_t(g.nodes.size()));
+  j.key("folded").begin_array();
+  for (const std::string& f : g.folded) j.str(f);
+  j.end_array().key("edgeGrads").boolean(g.has_edge_grads);
+  text_or_null(j.key("gradsNote"), g.grads_note);
+  text_or_null(j.key("note"), g.note);
+  return j.end_object().take();
 }
 
 void register_show_graph(VM& vm, Session& session) {
