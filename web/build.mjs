@@ -1,22 +1,27 @@
 // Builds the page into a static site folder: esbuild bundles web/src/app.js (and its CSS),
 // index.html and the icon are copied, and the wasm module and its worker are copied from the
 // wasm build. The course (web/lessons/: index.json, the lessons, the exercises and the check
-// prelude) goes into lessons/; the page fetches it only when a lesson is opened (lessonview.js,
-// with KaTeX writing MathML, is a chunk of its own). Prints each file's size and the gzip total (the page must stay under 1 MB).
+// prelude) goes into lessons/course.json with its math already rendered: KaTeX turns every
+// `$...$` and `$$...$$` into MathML here, at build time, so the page ships no KaTeX (a TeX error
+// fails the build). The page fetches the course only when a lesson is opened (lessonview.js is a
+// chunk of its own). Prints each file's size and the gzip total (the page must stay under 1 MB).
 //
-//   node web/build.mjs [--out DIR] [--wasm DIR] [--wasm-optional]
+//   node web/build.mjs [--out DIR] [--wasm DIR] [--lessons DIR] [--wasm-optional]
 //     --out   the site folder (default build/wasm/site)
 //     --wasm  where gradlab.mjs, gradlab.wasm and worker.mjs are (default build/wasm/wasm);
 //             every .mjs and .wasm there is copied (the worker imports its driver.mjs)
+//     --lessons  the course to bundle (default web/lessons; a test builds a broken copy)
 //     --wasm-optional  build the page even when the module is missing (the page then says the
 //                      session failed to start); without it a missing module is an error
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
+import { parseExercise, parseLesson } from './lessons/course.js';
+import { COURSE_MATH_FILE, REFUSED_MATH_ATTRIBUTE, mathKey, mathSpans } from './src/markdown.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -26,18 +31,25 @@ const opt = (name, dflt) => {
 };
 const out = opt('--out', join(root, 'build/wasm/site'));
 const wasmDir = opt('--wasm', join(root, 'build/wasm/wasm'));
+const lessonsDir = opt('--lessons', join(root, 'web/lessons'));
 const wasmOptional = args.includes('--wasm-optional');
 
 /** The module and its worker, which the page cannot run code without. */
 export const MODULE_FILES = ['gradlab.mjs', 'gradlab.wasm', 'worker.mjs'];
-/** The page's budget over the wire, gzip: 1 MB (MiB). */
-export const GZIP_BUDGET = 1024 * 1024;
+/**
+ * The page's budget over the wire, gzip. The issue says "all assets ≤ 1 MB gzip"; 10^6 bytes
+ * is the stricter reading of "1 MB" (1 MiB would be 1,048,576), so the page meets either.
+ * tests/browser/page.test.mjs checks the same number.
+ */
+export const GZIP_BUDGET = 1_000_000;
 
 let esbuild;
+let katex;
 try {
   esbuild = await import('esbuild');
+  katex = (await import('katex')).default; // build time only: the page gets the MathML it writes
 } catch {
-  console.error('web/build.mjs: esbuild is not installed; run `npm ci` at the repository root');
+  console.error('web/build.mjs: esbuild or katex is not installed; run `npm ci` at the repository root');
   process.exit(1);
 }
 
@@ -66,6 +78,15 @@ const styleModAdopted = {
   },
 };
 
+// The course first: a TeX error stops the build before anything is written.
+let course;
+try {
+  course = bundleCourse(lessonsDir);
+} catch (e) {
+  console.error(e.message); // a TeX error in a lesson, or a malformed exercise
+  process.exit(1);
+}
+
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
@@ -74,7 +95,7 @@ const result = await esbuild.build({
   metafile: true,
   entryPoints: { app: 'web/src/app.js' },
   bundle: true,
-  splitting: true, // lessonview.js (with KaTeX) is imported on demand, as a chunk of its own
+  splitting: true, // lessonview.js is imported on demand, as a chunk of its own
   minify: true,
   format: 'esm',
   target: ['chrome111', 'firefox113', 'safari16.4'],
@@ -99,7 +120,8 @@ if (existsSync(wasmDir)) {
     if (/\.(mjs|wasm)$/.test(f)) copyFileSync(join(wasmDir, f), join(out, f));
   }
 }
-copyCourse(join(root, 'web/lessons'), join(out, 'lessons'));
+mkdirSync(join(out, 'lessons'));
+writeFileSync(join(out, 'lessons/course.json'), course);
 if (missing.length) console.warn(`web/build.mjs: WARNING: no ${missing.join(', ')}: the page cannot run code`);
 await writeServiceWorker(result.metafile);
 
@@ -184,13 +206,12 @@ function siteFiles(dir) {
  * What the page reads of the course (index.json, check_prelude.py, every lesson and every
  * exercise; course.js is bundled, README.md stays behind) as one file, lessons/course.json:
  * `{"files": {"<path relative to web/lessons>": "<text>"}}`. One request instead of thirty,
- * and gzip finds the repetition across files (29 KB instead of 38 KB).
+ * and gzip finds the repetition across files (29 KB instead of 38 KB). The course's math, as
+ * MathML, is one more "file" there (COURSE_MATH_FILE, see courseMath).
  * @param {string} from web/lessons
- * @param {string} to
+ * @returns {string} the text of course.json
  */
-function copyCourse(from, to) {
-  rmSync(to, { recursive: true, force: true });
-  mkdirSync(to, { recursive: true });
+function bundleCourse(from) {
   /** @type {Record<string, string>} */
   const files = {};
   for (const f of readdirSync(from).sort()) {
@@ -200,7 +221,60 @@ function copyCourse(from, to) {
   for (const f of readdirSync(join(from, 'exercises')).sort()) {
     if (/\.md$/.test(f)) files[`exercises/${f}`] = readFileSync(join(from, 'exercises', f), 'utf8');
   }
-  writeFileSync(join(to, 'course.json'), JSON.stringify({ files }));
+  if (Object.hasOwn(files, COURSE_MATH_FILE) || existsSync(join(from, COURSE_MATH_FILE)))
+    throw new Error(`web/build.mjs: ${join(from, COURSE_MATH_FILE)} would clash with the course's rendered math`);
+  files[COURSE_MATH_FILE] = JSON.stringify(courseMath(from, files));
+  return JSON.stringify({ files });
+}
+
+/**
+ * Every formula of the course rendered once, here, with KaTeX: the math of each lesson's
+ * Markdown and each exercise's statement and hints, found by the page's own Markdown rules
+ * (`mathSpans`, web/src/markdown.js), as MathML (which browsers typeset with their own math
+ * fonts: no stylesheet, fonts or inline styles for the CSP to allow). A TeX error, or markup
+ * the lesson view would refuse, stops the build with the file and the TeX.
+ * @param {string} from web/lessons (for messages)
+ * @param {Record<string, string>} files  the course, by path relative to it
+ * @returns {Record<string, string>} {mathKey(tex, display): MathML}, sorted by key
+ */
+function courseMath(from, files) {
+  /** @type {Map<string, string>} */
+  const math = new Map();
+  for (const [path, text] of Object.entries(files)) {
+    if (!/\.md$/.test(path)) continue;
+    let markdown;
+    try {
+      markdown = path.startsWith('exercises/')
+        ? (({ statement, hints }) => [statement, ...hints])(parseExercise(text))
+        : parseLesson(text)
+            .filter((p) => p.type === 'markdown')
+            .map((p) => p.text);
+    } catch (e) {
+      throw new Error(`web/build.mjs: ${relative(root, join(from, path))}: ${e.message}`);
+    }
+    for (const { tex, display } of markdown.flatMap((t) => mathSpans(t))) {
+      const key = mathKey(tex, display);
+      if (math.has(key)) continue;
+      const what = `${relative(root, join(from, path))}: ${display ? `$$${tex}$$` : `$${tex}$`}`;
+      let html;
+      try {
+        html = katex.renderToString(tex, {
+          output: 'mathml',
+          displayMode: display,
+          throwOnError: true,
+          strict: 'ignore',
+          trust: false, // no \href, \url, \htmlData
+        });
+      } catch (e) {
+        throw new Error(`web/build.mjs: a TeX error in ${what}\n  ${e.message}`);
+      }
+      for (const [, name] of html.matchAll(/\s([^\s=<>"]+)="/g))
+        if (REFUSED_MATH_ATTRIBUTE.test(name))
+          throw new Error(`web/build.mjs: KaTeX wrote a ${name} attribute, which the page refuses, for ${what}`);
+      math.set(key, html);
+    }
+  }
+  return Object.fromEntries([...math].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /**

@@ -3,9 +3,24 @@
 // lesson runs in the browser and prints what PyTorch 1.13 prints (tests/exercises/lessons_expected).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage, typeCell, editorText, cellSources, ROOT, join, readFileSync } from './harness.mjs';
+import {
+  serve,
+  launch,
+  openPage,
+  typeCell,
+  editorText,
+  cellSources,
+  ROOT,
+  SITE,
+  join,
+  readFileSync,
+} from './harness.mjs';
 import { parseExercise, parseLesson } from '../../web/lessons/course.js';
 import { CourseSession, Progress, PROGRESS_KEY, checkExercise } from '../../web/src/lessons.js';
+import { mathSpans } from '../../web/src/markdown.js';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const LESSONS = join(ROOT, 'web/lessons');
 /** @type {{lessons: {id: string, title: string, file: string, exercises: {id: string, title: string, file: string}[]}[]}} */
@@ -85,7 +100,7 @@ test('nothing of the course loads before the Lessons button, and the notebook su
   }
   assert.equal(await page.getByTestId('lesson-means').getByTestId('lesson-progress').innerText(), '0/3');
 
-  // A lesson: its prose with math set by KaTeX, and its cells.
+  // A lesson: its prose with math (KaTeX's MathML, written at build time), and its cells.
   await page.getByTestId('lesson-means').click();
   await page.locator('[data-testid=lesson][data-lesson-id=means] [data-testid=lesson-cell]').first().waitFor();
   const cells = parseLesson(readFileSync(join(LESSONS, '06-means.md'), 'utf8')).filter((c) => c.type === 'code');
@@ -94,6 +109,14 @@ test('nothing of the course loads before the Lessons button, and the notebook su
   assert.equal(await page.locator('[data-testid=lesson] .katex-error').count(), 0);
   assert.equal(await page.getByTestId('exercise').count(), 3, 'the lesson shows its three exercises');
   assert.ok((await page.locator('[data-testid=lesson] .katex math').count()) >= 3, 'KaTeX writes MathML');
+  assert.equal(await page.locator('[data-testid=lesson] .math-missing').count(), 0, 'a formula was not pre-rendered');
+  // The math comes rendered in lessons/course.json: no script the page loaded carries KaTeX.
+  const scripts = server.requests.filter((p) => /\.m?js$/.test(p));
+  assert.ok(
+    scripts.some((p) => /^\/lessonview-/.test(p)),
+    `the lesson view's chunk is not among ${scripts}`,
+  );
+  for (const p of scripts) assert.ok(!readFileSync(join(SITE, p), 'utf8').includes('KaTeX parse error'), `${p}: KaTeX`);
 
   // A lesson cell runs in the lesson's own session: the notebook's variables are not there.
   const first = page.getByTestId('lesson-cell').first();
@@ -266,6 +289,31 @@ test('every cell of every lesson runs in the browser and prints what PyTorch pri
       for (let i = 0; i < n; i++) await panel(page, ex.id).getByTestId('exercise-hint').click();
     }
     assert.equal(await page.locator('[data-testid=lesson] .katex-error').count(), 0, `${lesson.id}: a TeX error`);
+    // Every formula of the lesson, its statements and its hints, in page order, as MathML that
+    // KaTeX wrote at build time (its annotation is the TeX), displayed or inline as written.
+    const expectedMath = [
+      ...parseLesson(readFileSync(join(LESSONS, lesson.file), 'utf8'))
+        .filter((p) => p.type === 'markdown')
+        .map((p) => p.text),
+      ...lesson.exercises.flatMap((e) => [exercise(e.id).statement, ...exercise(e.id).hints]),
+    ]
+      .flatMap((text) => mathSpans(text))
+      .map(({ tex, display }) => `${display ? 'block' : 'inline'} ${tex}`);
+    const shownMath = await page
+      .getByTestId('lesson')
+      .locator('math')
+      .evaluateAll((els) =>
+        els.map(
+          (m) =>
+            `${m.getAttribute('display') ?? 'inline'} ${m.querySelector('annotation[encoding="application/x-tex"]')?.textContent}`,
+        ),
+      );
+    assert.deepEqual(shownMath, expectedMath, `${lesson.id}: its math`);
+    assert.equal(
+      await page.locator('[data-testid=lesson] .math-missing').count(),
+      0,
+      `${lesson.id}: math not rendered`,
+    );
   }
   // No font the page asks for is missing.
   await page.evaluate(() => document.fonts.ready);
@@ -276,6 +324,54 @@ test('every cell of every lesson runs in the browser and prints what PyTorch pri
   assert.deepEqual(missing, []);
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+// ---- the course's math, found by the page's Markdown rules and rendered at build time --------
+
+test("the course's math is found by the lesson view's own Markdown rules", () => {
+  const source = [
+    '# The $\\sigma$ function',
+    'Inline $x_i$ and **bold $a$**, a `$code$` span, $ 5 and $ not math, nor $',
+    '- a list item with $b^2$',
+    '```text',
+    '$not math$',
+    '```',
+    '$$y = \\frac{1}{2}$$',
+    '$$',
+    'z = 1',
+    '$$',
+  ].join('\n');
+  assert.deepEqual(mathSpans(source), [
+    { tex: '\\sigma', display: false },
+    { tex: 'x_i', display: false },
+    { tex: 'a', display: false },
+    { tex: 'b^2', display: false },
+    { tex: 'y = \\frac{1}{2}', display: true },
+    { tex: '\nz = 1\n', display: true },
+  ]);
+});
+
+test('a TeX error in a lesson stops the build, naming the file and the TeX', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gradlab-lessons-'));
+  try {
+    const lessons = join(dir, 'lessons');
+    cpSync(LESSONS, lessons, { recursive: true });
+    const file = index.lessons.find((l) => l.id === 'means').file;
+    const text = readFileSync(join(lessons, file), 'utf8');
+    writeFileSync(join(lessons, file), text.replace(/\n\n/, '\n\nBroken: $\\frac{1}{2$.\n\n'));
+    const site = join(dir, 'site');
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'web/build.mjs'), '--out', site, '--lessons', lessons, '--wasm-optional'],
+      { encoding: 'utf8' },
+    );
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, new RegExp(`a TeX error in .*lessons/${file}: \\$\\\\frac\\{1\\}\\{2\\$`));
+    assert.match(r.stderr, /KaTeX parse error/);
+    assert.equal(existsSync(site), false, 'nothing is written');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 // ---- the check flow and the progress store under Node (a scripted worker, no browser) ------

@@ -1,31 +1,58 @@
-// The course on the page (loaded on demand, with KaTeX): the lesson menu with each exercise's
-// mark, a lesson's prose and runnable cells, and its exercises (statement, editor, Run,
-// Check, hints, solution, reset). The lesson view has its own sessions and its own part of
-// the page; the student's notebook is only hidden while it is open, never touched.
-import katex from 'katex';
-import { renderMarkdown } from './markdown.js';
+// The course on the page (loaded on demand): the lesson menu with each exercise's mark, a
+// lesson's prose (its math rendered at build time) and runnable cells, and its exercises
+// (statement, editor, Run, Check, hints, solution, reset). The lesson view has its own sessions
+// and its own part of the page; the student's notebook is only hidden while it is open, never
+// touched.
+import { COURSE_MATH_FILE, REFUSED_MATH_ATTRIBUTE, mathKey, renderMarkdown } from './markdown.js';
 import { CellView } from './cellview.js';
 import { createEditor } from './editor.js';
 import { CellOutput } from './outputs.js';
 import { CourseFiles, CourseSession, Progress, checkExercise } from './lessons.js';
 
+const XHTML = 'http://www.w3.org/1999/xhtml';
+const MATHML = 'http://www.w3.org/1998/Math/MathML';
+/** Parses the course's MathML; a template's content is inert (no script runs, nothing loads). */
+const parser = document.createElement('template');
+
 /**
- * TeX into a node with KaTeX (no \href, \url or \htmlData: `trust: false`; a TeX error shows
- * the source in red rather than throwing). KaTeX writes MathML, which every browser the page
- * targets typesets itself: its HTML output would need its stylesheet and ~60 KB of fonts, which
- * the page's 1 MB budget has no room for.
- * @param {string} tex
- * @param {boolean} display
+ * One formula of the course's math (web/build.mjs renders every `$...$` and `$$...$$` of the
+ * lessons, statements and hints with KaTeX, `output: 'mathml'`, `trust: false`, into
+ * lessons/course.json) as DOM: KaTeX's `<span class="katex">` holding MathML and nothing else.
+ * Null if the markup is anything more (an HTML element inside, an event handler, a link, a
+ * style the page's CSP would refuse).
+ * @param {string} html
+ * @returns {Element|null}
  */
-function renderMath(tex, display) {
-  const el = document.createElement('span');
-  if (display) el.className = 'katex-display'; // KaTeX's MathML output has no wrapper of its own
-  katex.render(tex, el, { displayMode: display, output: 'mathml', throwOnError: false, trust: false, strict: 'ignore' });
-  return el;
+function mathNode(html) {
+  parser.innerHTML = html;
+  const root = parser.content.firstElementChild;
+  if (parser.content.childNodes.length !== 1 || !root || root.namespaceURI !== XHTML || root.localName !== 'span')
+    return null;
+  if (root.attributes.length !== 1 || root.className !== 'katex') return null;
+  for (const e of root.querySelectorAll('*')) {
+    if (e.namespaceURI !== MATHML) return null;
+    for (const a of e.attributes) if (REFUSED_MATH_ATTRIBUTE.test(a.name)) return null;
+  }
+  return root;
 }
 
-/** Lesson Markdown, with math. @param {string} text */
-const markdown = (text) => renderMarkdown(text, { math: renderMath });
+/**
+ * Lesson Markdown, with the course's pre-rendered math. A formula the build did not render
+ * (it renders them all, so this should not happen) shows as its TeX in a `<code>`.
+ * @param {string} text
+ * @param {Record<string, string>} math  {mathKey(tex, display): MathML}
+ */
+function markdown(text, math) {
+  return renderMarkdown(text, {
+    math: (tex, display) => {
+      const html = Object.hasOwn(math, mathKey(tex, display)) ? math[mathKey(tex, display)] : null;
+      const node = html === null ? null : mathNode(html);
+      if (!node) return el('code', { className: 'math-missing', text: tex });
+      // KaTeX's MathML output has no wrapper of its own for displayed math
+      return display ? el('span', { className: 'katex-display' }, node) : el('span', {}, node);
+    },
+  });
+}
 
 /**
  * @param {string} tag
@@ -71,6 +98,8 @@ export class LessonView {
     });
     /** @type {import('./lessons.js').Course|null} */
     this.course = null;
+    /** @type {Record<string, string>} the course's math, rendered at build time: {mathKey(tex, display): MathML} */
+    this.math = {};
     /** The lesson on screen, and a counter that makes late answers for older ones harmless. */
     this.lessonId = '';
     this.generation = 0;
@@ -113,10 +142,14 @@ export class LessonView {
     bar.querySelector('[data-testid=lesson-restart]').addEventListener('click', () => this.restartLesson());
   }
 
-  /** Loads the index (once) and draws the menu. */
+  /** Loads the index and the course's math (once) and draws the menu. */
   async show() {
     try {
-      this.course ??= await this.files.course();
+      if (!this.course) {
+        const [course, math] = await Promise.all([this.files.course(), this.files.text(COURSE_MATH_FILE)]);
+        this.math = JSON.parse(math);
+        this.course = course;
+      }
     } catch (e) {
       this.article.replaceChildren(
         el('p', { className: 'lesson-error', text: `The lessons did not load: ${e.message}` }),
@@ -207,7 +240,7 @@ export class LessonView {
     this.execCount = 0;
     for (const part of parts) {
       if (part.type === 'markdown') {
-        this.article.appendChild(el('div', { className: 'markdown lesson-text' }, markdown(part.text)));
+        this.article.appendChild(el('div', { className: 'markdown lesson-text' }, markdown(part.text, this.math)));
       } else {
         const view = new CellView(
           { id: `lesson-${this.cells.length}`, kind: 'code', source: part.text },
@@ -362,7 +395,7 @@ class ExercisePanel {
       'section',
       { className: 'exercise', testid: 'exercise' },
       this.heading,
-      el('div', { className: 'markdown', testid: 'exercise-statement' }, markdown(ex.statement)),
+      el('div', { className: 'markdown', testid: 'exercise-statement' }, markdown(ex.statement, view.math)),
       this.editorHost,
       el(
         'div',
@@ -414,11 +447,12 @@ class ExercisePanel {
 
   /**
    * @param {'running'|'pass'|'fail'|'incomplete'|'error'|''} status
-   * @param {string} message  Markdown (inline `code`)
+   * @param {string} message  Markdown (inline `code`; no math: a check's message is made at run
+   *   time, and only the course's own math is rendered, at build time)
    */
   setVerdict(status, message) {
     this.verdict.dataset.status = status;
-    this.verdict.replaceChildren(message ? markdown(message) : '');
+    this.verdict.replaceChildren(message ? renderMarkdown(message) : '');
   }
 
   markAttempted() {
@@ -489,7 +523,7 @@ class ExercisePanel {
   /** @param {number} i */
   addHint(i) {
     this.hints.appendChild(
-      el('li', { className: 'markdown', testid: 'exercise-hint-text' }, markdown(this.ex.hints[i])),
+      el('li', { className: 'markdown', testid: 'exercise-hint-text' }, markdown(this.ex.hints[i], this.view.math)),
     );
   }
 

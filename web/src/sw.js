@@ -3,7 +3,7 @@
 // file of the site, so any change of the build is a new version) and GRADLAB_SHELL (what the
 // page loads before it is usable: index.html, app.js, app.css, their static chunks, the worker
 // and the module). Those are cached when the worker installs; anything else of this origin
-// (the lessons, KaTeX, chunks loaded on demand) is cached the first time it is fetched.
+// (the lessons, chunks loaded on demand) is cached the first time it is fetched.
 // Cache-first: a new build is a new sw.js (its version differs), which the browser installs on
 // the next visit; it takes over at once and deletes the old version's cache, so the visit
 // after that runs the new build. Nothing from another origin is ever fetched or cached.
