@@ -266,7 +266,7 @@ class GradlabSession {
   void recover() {
     rebalance_reserve();
     try {
-      if (session_ && session_->busy()) session_->vm().abort_run();
+      if (session_) session_->abort_run();
     } catch (...) {
       session_.reset();  // the VM is in an unknown state: drop it, the next call builds anew
     }

@@ -99,7 +99,7 @@ int run_file(const char* path, const TimeLimit& limit) {
   gradlab::RunStatus st = gradlab::RunStatus::Suspended;
   while (st == gradlab::RunStatus::Suspended) {
     if (Clock::now() >= deadline) {
-      session.vm().abort_run();
+      session.abort_run();
       std::fflush(stdout);
       std::fprintf(stderr, "TimeoutError: gradlab stopped the program after %s s\n", limit.text.c_str());
       std::fflush(stderr);

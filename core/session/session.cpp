@@ -94,15 +94,20 @@ Session::Session(SessionLimits limits)
     : limits_(limits),
       display_(std::make_unique<Display>(
           [this](DisplayKind k, std::string json) { emit_event(k, std::move(json)); })) {
+  ctx_->byte_budget = limits_.max_tensor_bytes;
+  Scope scope(*this);
   build_vm();
 }
-Session::~Session() = default;
+
+Session::~Session() {
+  Scope scope(*this);  // the heap's tensors go back to this session's context
+  vm_.reset();
+}
 
 void Session::build_vm() {
   vm_.reset();
   vm_ = std::make_unique<VM>();
   VM& vm = *vm_;
-  current_context().byte_budget = limits_.max_tensor_bytes;
   vm.recursion_limit = limits_.recursion_limit;
   vm.output = [this](std::string_view text) { emit(text); };
   vm.compile_source = [](VM& vm, const std::string& source, const std::string& filename, ModuleObj* module,
@@ -128,6 +133,7 @@ void Session::build_vm() {
 }
 
 void Session::add_module(const std::string& dotted_name, ModuleDef def) {
+  Scope scope(*this);
   modules_.emplace_back(dotted_name, def);
   vm_->register_module(dotted_name, std::move(def));
 }
@@ -186,6 +192,7 @@ void Session::emit_graph(std::string json) {
 }
 
 std::string Session::graph(const std::string& name) {
+  Scope scope(*this);
   VM& vm = *vm_;
   ModuleObj* m = vm.main_module();
   for (size_t i = 0; i < m->names.size(); ++i) {
@@ -237,7 +244,9 @@ void Session::record_syntax_error(const gradlab::Error& e, Span span, const std:
 }
 
 bool Session::run_cell(std::string_view source, std::string cell_name) {
-  if (vm_->running()) vm_->abort_run();
+  Scope scope(*this);
+  abort_run();
+  cell_start_grad_enabled_ = ctx_->grad_enabled;
   ++cells_;
   if (cell_name.empty()) cell_name = "<cell " + std::to_string(cells_) + ">";
   error_.reset();
@@ -248,7 +257,6 @@ bool Session::run_cell(std::string_view source, std::string cell_name) {
   events_dropped_ = false;
   display_->begin_cell();
   vm_->heap.collect_cycles();
-  current_context().byte_budget = limits_.max_tensor_bytes;
   if (source.size() > limits_.max_source_bytes) {
     gradlab::Error e("SyntaxError", "the program is too long (more than " + std::to_string(limits_.max_source_bytes) + " bytes)");
     record_syntax_error(e, Span{1, 1, 1}, cell_name, source);
@@ -270,11 +278,12 @@ bool Session::run_cell(std::string_view source, std::string cell_name) {
 }
 
 RunStatus Session::run(uint64_t budget) {
+  Scope scope(*this);
   if (!vm_->running()) return error_ ? RunStatus::Error : RunStatus::Done;
   if (limits_.max_instructions_per_cell) {
     uint64_t used = vm_->instructions_executed() - cell_start_instructions_;
     if (used >= limits_.max_instructions_per_cell) {
-      vm_->abort_run();
+      abort_run();
       ErrorRecord r;
       r.type = "TimeoutError";
       r.message = "the cell ran more than " + std::to_string(limits_.max_instructions_per_cell) + " instructions";
@@ -285,7 +294,6 @@ RunStatus Session::run(uint64_t budget) {
     }
     budget = std::min(budget, limits_.max_instructions_per_cell - used);
   }
-  current_context().byte_budget = limits_.max_tensor_bytes;
   return finish(vm_->run(budget));
 }
 
@@ -368,8 +376,17 @@ void Session::record_exception(const Value& exc) {
 
 void Session::interrupt() { vm_->interrupt(); }
 
+void Session::abort_run() {
+  Scope scope(*this);
+  if (!vm_->running()) return;
+  vm_->abort_run();
+  ctx_->grad_enabled = cell_start_grad_enabled_;
+}
+
 void Session::reset() {
+  Scope scope(*this);
   vm_.reset();
+  ctx_->grad_enabled = true;
   display_->begin_cell();
   display_->clear_inputs();
   build_vm();
@@ -380,6 +397,7 @@ void Session::reset() {
 }
 
 void Session::set_input(const std::string& name, double value) {
+  Scope scope(*this);
   display_->set_input(name, value);
   vm_->set_global(vm_->main_module(), name, Value::number(value));
 }

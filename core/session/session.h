@@ -15,6 +15,7 @@
 #include "lang/plot_module.h"
 #include "session/filesystem.h"
 #include "lang/vm.h"
+#include "tensor/tensor.h"
 
 namespace gradlab {
 
@@ -86,8 +87,7 @@ struct SessionLimits {
   // Instructions one cell may run before TimeoutError; 0 for no limit.
   uint64_t max_instructions_per_cell = 0;
   uint64_t max_event_bytes_per_cell = kMaxEventBytesPerCell;
-  // Tensor data held at once. NOTE: the budget is the thread's ExecutionContext, which the
-  // sessions of one thread share; each session sets it before running code.
+  // Tensor data the session's tensors may hold at once (its ExecutionContext's byte_budget).
   int64_t max_tensor_bytes = kMaxTensorBytes;
 };
 
@@ -116,6 +116,9 @@ class Session {
   RunStatus step_line(uint64_t max_budget);
   // Makes the next slice end with KeyboardInterrupt (safe from a signal handler).
   void interrupt();
+  // Abandons the started cell at once (its frames go; globals stay), as after a time limit.
+  // No `with` block's exit runs, so the grad mode goes back to what it was when the cell began.
+  void abort_run();
   // Frees everything (globals, heap, cycles included, slider inputs) and starts afresh.
   void reset();
 
@@ -158,6 +161,15 @@ class Session {
   const SessionLimits& limits() const { return limits_; }
 
  private:
+  // NOTE: every public method that may run code or touch tensors installs the session's own
+  // ExecutionContext (grad mode, tensor byte budget and count, block caches) for its duration,
+  // so sessions sharing a thread never see each other's state: the page's worker runs its
+  // warm-up session between the student's slices, and a `with torch.no_grad():` suspended in
+  // one session must not switch gradients off in the other.
+  struct Scope {
+    explicit Scope(Session& s) : scope(*s.ctx_) {}
+    ExecutionScope scope;
+  };
   void build_vm();
   void emit(std::string_view text);
   void emit_event(lang::DisplayKind kind, std::string json);
@@ -167,6 +179,8 @@ class Session {
   void record_syntax_error(const gradlab::Error& e, lang::Span span, const std::string& file,
                            std::string_view source);
 
+  // First member, destroyed last: every tensor of the session is counted in it until freed.
+  std::unique_ptr<ExecutionContext> ctx_ = std::make_unique<ExecutionContext>();
   bool echo_last_expression_ = false;
   SessionLimits limits_;
   std::unique_ptr<lang::Display> display_;  // before vm_: the VM's display modules point to it
@@ -184,6 +198,7 @@ class Session {
   bool events_dropped_ = false;
   bool muted_ = false;  // variables() is printing values: what they emit is not the cell's
   uint64_t cell_start_instructions_ = 0;
+  bool cell_start_grad_enabled_ = true;  // for abort_run()
 };
 
 // The CPython-style text of an exception object: traceback lines, then "Type: message".

@@ -55,6 +55,7 @@ std::string printed(VM& vm, const Value& v) {
 }  // namespace
 
 std::vector<VariableInfo> Session::variables() {
+  Scope scope(*this);
   VM& vm = *vm_;
   // A snapshot first: printing runs user code (__repr__), which may change the globals.
   std::vector<std::pair<std::string, Value>> globals;

@@ -48,6 +48,50 @@ TEST(SessionLimits, TensorBudgetIsASessionOption) {
             "torch.Size([1000, 1000])\n");
 }
 
+// Two sessions on one thread, their slices interleaved (the page's worker runs its warm-up
+// session between the student's): grad mode, the tensor budget and its count are per session.
+TEST(SessionLimits, InterleavedSessionsKeepTheirOwnGradModeAndBudget) {
+  SessionLimits small;
+  small.max_tensor_bytes = int64_t(1) << 20;  // 1 MiB
+  Session a(small);
+  ASSERT_TRUE(a.run_cell(
+      "import torch\nheld = torch.zeros(200, 1000)\nwith torch.no_grad():\n    while True:\n"
+      "        pass\n"));
+  ASSERT_EQ(a.run(1000), RunStatus::Suspended);  // inside `with torch.no_grad():`
+  Session b;
+  EXPECT_EQ(run_in(b, "import torch\nx = torch.ones(2, requires_grad=True)\n"
+                      "print(torch.is_grad_enabled(), (x * 2).requires_grad)\n"
+                      "y = torch.zeros(1000, 1000)\nprint(y.shape)\n")
+                .out,
+            "True True\ntorch.Size([1000, 1000])\n");
+  ASSERT_EQ(a.run(1000), RunStatus::Suspended);
+  b.abort_run();
+  ASSERT_TRUE(b.run_cell("with torch.no_grad():\n    while True:\n        pass\n"));
+  ASSERT_EQ(b.run(1000), RunStatus::Suspended);
+  // a's loop is still in no_grad; b's suspension changed nothing for a, and a's 800 kB count.
+  a.abort_run();
+  EXPECT_EQ(run_in(a, "print(torch.is_grad_enabled())\nz = torch.zeros(200, 1000)\n").out +
+                run_in(a, "z = torch.zeros(200, 1000)\n").error,
+            "True\nMemoryError: gradlab cannot allocate 800.0 KB for a tensor of shape [200, 1000]");
+  b.abort_run();
+  EXPECT_EQ(run_in(b, "print(torch.is_grad_enabled())\n").out, "True\n");
+  // Outside every session, the thread's own context was never touched.
+  EXPECT_TRUE(current_context().grad_enabled);
+}
+
+// abort_run() (a time limit, a new cell over a running one) skips `with` exits: the grad mode
+// goes back to the cell's starting one, which an earlier cell may have set; reset() clears it.
+TEST(SessionLimits, AbortRestoresTheGradModeTheCellStartedWith) {
+  Session s;
+  EXPECT_EQ(run_in(s, "import torch\ntorch.set_grad_enabled(False)\n").error, "");
+  ASSERT_TRUE(s.run_cell("with torch.enable_grad():\n    while True:\n        pass\n"));
+  ASSERT_EQ(s.run(1000), RunStatus::Suspended);
+  s.abort_run();
+  EXPECT_EQ(run_in(s, "print(torch.is_grad_enabled())\n").out, "False\n");
+  s.reset();
+  EXPECT_EQ(run_in(s, "import torch\nprint(torch.is_grad_enabled())\n").out, "True\n");
+}
+
 TEST(SessionLimits, RecursionLimitIsASessionOption) {
   SessionLimits lim;
   lim.recursion_limit = 50;
