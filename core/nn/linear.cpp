@@ -70,28 +70,23 @@ bool gemm_transposes_a(const Tensor& mat1, const Tensor& mat2, int64_t rows, int
   return !transpose_c;
 }
 
+// out = bias + a @ b in gemm's order: the products summed onto the bias (!dot_first), or
+// summed from zero with the bias added last (dot_first). The product itself is mm's kernel
+// (the browser build's SIMD128 GEMM for float32 of some size), which keeps that order.
 template <typename T>
 void addmm_kernel(const Tensor& bias, const Tensor& a, const Tensor& b, Tensor& out,
                   bool dot_first) {
-  const int64_t n = a.sizes()[0], k = a.sizes()[1], m = b.sizes()[1];
-  const T* A = a.data<T>();
-  const T* B = b.data<T>();
+  const int64_t n = a.sizes()[0], m = b.sizes()[1];
   const T* C = bias.data<T>();
   T* O = out.data<T>();
-  const int64_t a0 = a.strides()[0], a1 = a.strides()[1], b0 = b.strides()[0], b1 = b.strides()[1];
   const int64_t c0 = bias.strides()[0], c1 = bias.strides()[1];
-  for (int64_t i = 0; i < n; ++i) {
-    for (int64_t j = 0; j < m; ++j) {
-      const T c = C[i * c0 + j * c1];
-      T acc = dot_first ? T(0) : c;
-      for (int64_t l = 0; l < k; ++l) {
-        const T p = A[i * a0 + l * a1] * B[l * b0 + j * b1];
-        acc = acc + p;
-      }
-      if (dot_first) acc = acc + c;
-      O[i * m + j] = acc;
-    }
-  }
+  if (!dot_first)
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < m; ++j) O[i * m + j] = C[i * c0 + j * c1];
+  mm_accumulate(a, b, out);  // onto the zeros of a new tensor, or onto the bias
+  if (dot_first)
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < m; ++j) O[i * m + j] = O[i * m + j] + C[i * c0 + j * c1];
 }
 
 // Inputs (bias, mat1, mat2); saved mat1 (for mat2's gradient) and mat2 (for mat1's);

@@ -160,6 +160,12 @@ Tensor bmm_raw(const Tensor& a, const Tensor& b) {
 // Gradients arrive in the output's dtype; saved inputs share it (the ops require equal dtypes).
 }  // namespace
 
+void mm_accumulate(const Tensor& a, const Tensor& b, Tensor& out) {
+  product(a.dtype(), operand(a, a.strides()[0], a.strides()[1]),
+          operand(b, b.strides()[0], b.strides()[1]), out->data_ptr(), a.sizes()[0], a.sizes()[1],
+          b.sizes()[1]);
+}
+
 // --- dot -----------------------------------------------------------------------------------------
 static void dot_backward(Node& n, const Tensor* gout, Tensor* gin) {
   const Tensor a = n.saved_tensor(0), b = n.saved_tensor(1);

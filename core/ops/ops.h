@@ -141,6 +141,10 @@ Tensor cumsum(const Tensor& a, int64_t dim);                                    
 // --- linear algebra (linalg.cpp; heavy kernels on Eigen) -------------------------------------
 Tensor matmul(const Tensor& a, const Tensor& b);  // every 1-D/2-D/batched case of torch.matmul
 Tensor mm(const Tensor& a, const Tensor& b);
+// out += a @ b, unrecorded: a [M,K] and b [K,N] of out's dtype with any strides, out a
+// contiguous [M,N]. Each element's K products are added in increasing k onto its current value
+// (the reference BLAS's order, which every product here keeps); nn.Linear's addmm uses it.
+void mm_accumulate(const Tensor& a, const Tensor& b, Tensor& out);
 Tensor mv(const Tensor& a, const Tensor& v);
 Tensor bmm(const Tensor& a, const Tensor& b);
 Tensor dot(const Tensor& a, const Tensor& b);

@@ -115,6 +115,45 @@ print(list(C.shape), ok, err < 1e-4)
   }
 });
 
+test('nn.Linear through the same kernel: the reference order, bias added last or first', () => {
+  const s = new M.GradlabSession();
+  try {
+    // A batch through nn.Linear sums each dot product from zero and adds the bias last; with
+    // the weight a transposed view (F.linear(x, M.t(), b)) PyTorch's gemm sums the products onto
+    // the bias instead (linear.cpp). Both are checked bit for bit against the sequential sums
+    // (which PyTorch 1.13 matches on this program: True True False True), at sizes the SIMD
+    // kernel takes.
+    const text = output(
+      s,
+      `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+torch.manual_seed(4)
+lin = nn.Linear(70, 33)
+x = torch.randn(40, 70)
+W, b = lin.weight.detach(), lin.bias.detach()
+M = torch.randn(70, 33)
+y = lin(x)
+seq = torch.zeros(40, 33)
+for i in range(70):
+    seq = seq + x[:, i:i + 1] * W.t()[i:i + 1, :]
+onto = b.expand(40, 33)
+for i in range(70):
+    onto = onto + x[:, i:i + 1] * M[i:i + 1, :]
+seq2 = torch.zeros(40, 33)
+for i in range(70):
+    seq2 = seq2 + x[:, i:i + 1] * M[i:i + 1, :]
+z = F.linear(x, M.t(), b)
+y.sum().backward()
+print(y.grad_fn.name(), torch.equal(y, seq + b), torch.equal(z, onto), torch.equal(z, seq2 + b), torch.equal(lin.weight.grad, torch.ones(33, 40) @ x))
+`,
+    );
+    assert.equal(text, 'AddmmBackward0 True True False True\n');
+  } finally {
+    s.delete();
+  }
+});
+
 test('mm backward: A.grad = G·Bᵀ and B.grad = Aᵀ·G through transposed views', () => {
   const s = new M.GradlabSession();
   try {
