@@ -9,7 +9,9 @@
 // optimizing tier up front, where the page's default is V8's baseline tier first and the
 // optimizing tier for hot functions later, on background threads (which a busy machine starves:
 // see bench/README.md).
-// usage: node bench/chromium_run.mjs FILE.py [--site DIR] [--timeout SECONDS] [--js-flags FLAGS]
+// --idle SECONDS waits that long on the opened page before pressing run, as a student reading the
+// cell would; the page's worker uses idle time for its warm-up (wasm/warmup.mjs).
+// usage: node bench/chromium_run.mjs FILE.py [--site DIR] [--timeout SECONDS] [--js-flags FLAGS] [--idle SECONDS]
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -17,14 +19,18 @@ const args = process.argv.slice(2);
 let file = null;
 let timeoutS = 1800;
 let jsFlags = null;
+let idleS = 0;
 for (let i = 0; i < args.length; ++i) {
   if (args[i] === '--site') process.env.GRADLAB_SITE_DIR = path.resolve(args[++i]);
   else if (args[i] === '--timeout') timeoutS = Number(args[++i]);
   else if (args[i] === '--js-flags') jsFlags = args[++i];
+  else if (args[i] === '--idle') idleS = Number(args[++i]);
   else file = args[i];
 }
 if (!file) {
-  console.error('usage: node bench/chromium_run.mjs FILE.py [--site DIR] [--timeout SECONDS] [--js-flags FLAGS]');
+  console.error(
+    'usage: node bench/chromium_run.mjs FILE.py [--site DIR] [--timeout SECONDS] [--js-flags FLAGS] [--idle SECONDS]',
+  );
   process.exit(2);
 }
 // After GRADLAB_SITE_DIR is set: the harness reads it when it loads.
@@ -58,6 +64,7 @@ let status = 2;
 try {
   const { page, problems } = await openPage(browser.context, server.url);
   await setNotebook(page, [code.replace(/\n+$/, '')]);
+  if (idleS > 0) await page.waitForTimeout(idleS * 1000);
   await cell(page, 0).getByTestId('run-cell').click();
   await page.waitForFunction(
     () => ['done', 'error', 'stopped'].includes(document.querySelectorAll('[data-testid=cell]')[0]?.dataset.state),
@@ -70,7 +77,10 @@ try {
     process.stdout.write(text);
     status = 0;
   } else {
-    const err = await cell(page, 0).locator('[data-testid=cell-error]').allTextContents().catch(() => []);
+    const err = await cell(page, 0)
+      .locator('[data-testid=cell-error]')
+      .allTextContents()
+      .catch(() => []);
     console.error(`cell ended ${state}\n${text}${err.join('\n')}`);
     status = 1;
   }

@@ -2,6 +2,7 @@
 // and a slice loop that yields to the event loop between slices so stop, pause, step and
 // setInput are handled at once. worker.mjs connects it to `self`; the node tests drive it
 // directly. No DOM code here, and nothing that needs a browser.
+import { WARMUP_CODE } from './warmup.mjs';
 
 /** Wall time one slice aims at, in ms: short enough for a 200 ms Stop, long enough to be fast. */
 export const SLICE_TARGET_MS = 8;
@@ -12,6 +13,8 @@ export const MIN_BUDGET = 100;
 export const MAX_BUDGET = 50_000_000;
 /** A slice may grow or shrink the budget by at most this factor, so one odd slice cannot swing it. */
 const MAX_ADAPT = 4;
+/** The warm-up (`warmup` message, warmup.mjs) stops after this much of its own run time, in ms. */
+export const WARMUP_MAX_MS = 1500;
 
 /**
  * Posts to the page.
@@ -62,8 +65,9 @@ export class Driver {
    * @param {Post} options.post  sends a message to the page
    * @param {() => number} [options.now]  a millisecond clock (performance.now)
    * @param {number} [options.targetMs]  the slice length to aim at
+   * @param {string} [options.warmupCode]  the warm-up program (warmup.mjs; tests give their own)
    */
-  constructor({ module, post, now = () => performance.now(), targetMs = SLICE_TARGET_MS }) {
+  constructor({ module, post, now = () => performance.now(), targetMs = SLICE_TARGET_MS, warmupCode = WARMUP_CODE }) {
     this.module = module;
     this.post = post;
     this.now = now;
@@ -80,6 +84,9 @@ export class Driver {
       this.tick();
     });
     this.session = this.call(() => new module.GradlabSession());
+    /** The warm-up: null before `warmup`, then {session, spentMs, done} (warmup.mjs). */
+    this.warm = null;
+    this.warmupCode = warmupCode;
     if (!this.dead) this.post({ type: 'ready' });
   }
 
@@ -139,6 +146,12 @@ export class Driver {
           this.call(() => this.session.removeFile(String(msg.name)));
           this.postFiles();
           break;
+        case 'warmup':
+          if (!this.warm) {
+            this.warm = { session: null, spentMs: 0, done: false };
+            this.schedule();
+          }
+          break;
         case 'graph': {
           const r = this.call(() => this.session.graph(String(msg.name)));
           if (typeof r === 'string') this.post({ type: 'graph', name: msg.name, data: JSON.parse(r) });
@@ -156,6 +169,7 @@ export class Driver {
   /** Frees the session and the scheduler (node tests; a worker just ends). */
   dispose() {
     this.scheduler.close();
+    this.endWarmup();
     if (this.session && !this.dead) this.session.delete();
     this.session = null;
     this.dead = true;
@@ -219,6 +233,10 @@ export class Driver {
   /** One slice of the current cell (a scheduled callback, or at once for step and stop). */
   tick() {
     const cur = this.current;
+    if (!cur && this.warm && !this.warm.done) {
+      this.warmSlice();
+      return;
+    }
     if (this.dead || !cur || cur.mode === 'paused') return;
     try {
       const t0 = this.now();
@@ -245,6 +263,44 @@ export class Driver {
     } catch (e) {
       if (!(e instanceof Fatal)) throw e;
     }
+  }
+
+  /**
+   * One slice of the warm-up program, in its own session, when no cell is running (a run
+   * that arrives meanwhile goes first: the warm-up goes on after it, until done or out of time).
+   * Its output is dropped; a failure of the program only ends the warm-up.
+   */
+  warmSlice() {
+    const w = this.warm;
+    if (this.dead) return;
+    try {
+      const t0 = this.now();
+      let r;
+      if (!w.session) {
+        w.session = this.call(() => new this.module.GradlabSession());
+        r = this.call(() => w.session.runCell(this.warmupCode, '<warm-up>'));
+      } else {
+        const budget = this.budget;
+        r = this.call(() => w.session.resume(budget));
+      }
+      const dt = this.now() - t0;
+      w.spentMs += dt;
+      // Slices as long as a cell's (the same adaptive budget), so a run waits at most one.
+      if (r.status === 'suspended') this.adapt(dt);
+      if (r.status === 'suspended' && w.spentMs < WARMUP_MAX_MS) this.schedule();
+      else this.endWarmup();
+    } catch (e) {
+      if (!(e instanceof Fatal)) throw e;
+    }
+  }
+
+  /** Frees the warm-up's session (it is done, out of time, or the driver is disposed). */
+  endWarmup() {
+    const w = this.warm;
+    if (!w || w.done) return;
+    w.done = true;
+    if (w.session && !this.dead) w.session.delete();
+    w.session = null;
   }
 
   /** Scales the budget so that a full slice takes about targetMs. */
@@ -294,6 +350,7 @@ export class Driver {
     if (state !== 'done') this.cancelQueued();
     this.postVariables();
     if (!this.current) this.startNext();
+    if (!this.current && this.warm && !this.warm.done) this.schedule();
   }
 
   /** Runs still waiting in the worker end as "stopped" without running (as in a notebook). */

@@ -87,17 +87,21 @@ class App {
     );
     /** @type {DataFiles|null} */
     this.dataFiles = null;
-    this.runtime = new Runtime(new URL('./worker.mjs', import.meta.url), {
-      onStart: (run) => this.onStart(run),
-      onEvents: (runId, events) => this.viewForRun(runId)?.output.addEvents(events),
-      onState: (runId, info) => this.onState(runId, info),
-      onVariables: (vars) => this.variables.show(vars),
-      onGraph: (name, result) => import('./graph.js').then(({ showGraphDialog }) => showGraphDialog(name, result)),
-      onStatus: (status) => this.onStatus(status),
-      onReset: (reason, message) => this.onReset(reason, message),
-      onSpawn: () => this.dataFiles?.resend(), // a respawned worker gets the data files again
-      onFiles: (files, error) => this.dataFiles?.onFiles(files, error),
-    });
+    this.runtime = new Runtime(
+      new URL('./worker.mjs', import.meta.url),
+      {
+        onStart: (run) => this.onStart(run),
+        onEvents: (runId, events) => this.viewForRun(runId)?.output.addEvents(events),
+        onState: (runId, info) => this.onState(runId, info),
+        onVariables: (vars) => this.variables.show(vars),
+        onGraph: (name, result) => import('./graph.js').then(({ showGraphDialog }) => showGraphDialog(name, result)),
+        onStatus: (status) => this.onStatus(status),
+        onReset: (reason, message) => this.onReset(reason, message),
+        onSpawn: () => this.dataFiles?.resend(), // a respawned worker gets the data files again
+        onFiles: (files, error) => this.dataFiles?.onFiles(files, error),
+      },
+      { warmup: true },
+    );
     this.dataFiles = new DataFiles({
       input: /** @type {HTMLInputElement} */ ($('add-data-file')),
       list: $('data-files'),
@@ -344,9 +348,9 @@ class App {
 }
 
 /**
- * The Lessons button: the lesson view (with KaTeX and the course files) is loaded the first
- * time it is pressed. It has its own sessions and replaces the notebook on screen while open;
- * the notebook is only hidden, never changed.
+ * The Lessons button: the lesson view and the course (its math rendered at build time) are
+ * loaded the first time it is pressed. It has its own sessions and replaces the notebook on
+ * screen while open; the notebook is only hidden, never changed.
  */
 function bindLessons() {
   const button = $('lessons-button');

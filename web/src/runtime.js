@@ -36,10 +36,13 @@ export class Runtime {
   /**
    * @param {URL|string} workerUrl  the module worker script (worker.mjs)
    * @param {RuntimeCallbacks} callbacks
+   * @param {{warmup?: boolean}} [options]  warmup: every new worker runs the warm-up program
+   *   (wasm/warmup.mjs) while idle, so the student's first loop runs on optimised code
    */
-  constructor(workerUrl, callbacks) {
+  constructor(workerUrl, callbacks, { warmup = false } = {}) {
     this.workerUrl = workerUrl;
     this.cb = callbacks;
+    this.warmup = warmup;
     /** @type {Run[]} */
     this.queue = [];
     /** @type {Run|null} */
@@ -151,6 +154,7 @@ export class Runtime {
       if (worker === this.worker) this.respawn('fatal', e.message || 'the worker failed to load');
     };
     this.worker = worker;
+    if (this.warmup) worker.postMessage({ type: 'warmup' });
     this.cb.onSpawn?.();
   }
 
