@@ -192,7 +192,7 @@ void build(Iter& it, const Tensor* out, std::initializer_list<const Tensor*> inp
     bool natural = true;
     for (int j = 0; j < nd; ++j) natural = natural && perm[j] == nd - 1 - j;
     if (natural) {
-      it.out = empty(shape, out_dtype);
+      it.out = empty_for_overwrite(shape, out_dtype);  // the kernel writes every element
     } else {
       Shape strides;
       strides.resize(nd);
@@ -201,7 +201,7 @@ void build(Iter& it, const Tensor* out, std::initializer_list<const Tensor*> inp
         strides[perm[j]] = acc;
         acc *= shape[perm[j]];
       }
-      Tensor flat = empty(Shape{it.numel}, out_dtype);
+      Tensor flat = empty_for_overwrite(Shape{it.numel}, out_dtype);
       it.out = make_view(flat, shape, strides, 0);
     }
     for (int d = 0; d < nd; ++d) st[0][d] = it.out.strides()[d];

@@ -244,7 +244,7 @@ Tensor binary(const Tensor& a, const Tensor& b, DType compute, DType out_dtype, 
   constexpr bool kVec = !std::is_same_v<V, NoVec>;
   const Tensor& s = a.dim() ? a : b;
   if (flat_ok(a, s.sizes(), compute) && flat_ok(b, s.sizes(), compute)) {
-    Tensor out = empty(s.sizes(), out_dtype);
+    Tensor out = empty_for_overwrite(s.sizes(), out_dtype);
     const int64_t n = out.numel();
     FlatIn<In> x(a, compute), y(b, compute);
     Out* o = out.template data<Out>();
@@ -272,7 +272,7 @@ template <typename Out, typename In, typename F, typename V = NoVec>
 Tensor unary(const Tensor& a, DType compute, DType out_dtype, F f, V vec = V()) {
   constexpr bool kVec = !std::is_same_v<V, NoVec>;
   if (a.dtype() == compute && a.is_contiguous()) {
-    Tensor out = empty(a.sizes(), out_dtype);
+    Tensor out = empty_for_overwrite(a.sizes(), out_dtype);
     const int64_t n = out.numel();
     const In* x = static_cast<const In*>(a->data_ptr());
     Out* o = out.template data<Out>();

@@ -114,7 +114,7 @@ std::string human_bytes(double bytes) {
 
 Storage* Storage::allocate(int64_t nbytes) { return allocate_in(current_context(), nbytes); }
 
-Storage* Storage::allocate_in(ExecutionContext& ctx, int64_t nbytes) {
+Storage* Storage::allocate_in(ExecutionContext& ctx, int64_t nbytes, bool zeroed) {
   if (nbytes < 0 || nbytes > ctx.byte_budget - ctx.bytes_in_use)
     raise("MemoryError", "gradlab cannot allocate " + human_bytes(double(nbytes)) +
                              " for a tensor (the session's tensor memory budget is " +
@@ -123,9 +123,9 @@ Storage* Storage::allocate_in(ExecutionContext& ctx, int64_t nbytes) {
   if (nbytes <= kSmallStorageBytes) {
     mem = ctx.storage_blocks.get(size_t(header_size() + kSmallStorageBytes));
     // The whole small block (a fixed size: a few stores, no call).
-    if (mem) std::memset(static_cast<char*>(mem) + header_size(), 0, size_t(kSmallStorageBytes));
+    if (mem && zeroed) std::memset(static_cast<char*>(mem) + header_size(), 0, size_t(kSmallStorageBytes));
   } else {
-    mem = std::calloc(1, size_t(header_size() + nbytes));
+    mem = zeroed ? std::calloc(1, size_t(header_size() + nbytes)) : std::malloc(size_t(header_size() + nbytes));
   }
   if (!mem)
     raise("MemoryError", "gradlab cannot allocate " + human_bytes(double(nbytes)) + " for a tensor");
@@ -225,7 +225,7 @@ void Tensor::set_grad(const Tensor& g) {
   impl_->grad = g.get();
 }
 
-Tensor empty(const Shape& sizes, DType dtype) {
+static Tensor new_tensor(const Shape& sizes, DType dtype, bool zeroed) {
   int64_t n = 1;
   for (int64_t d : sizes) {
     if (d < 0)
@@ -240,7 +240,7 @@ Tensor empty(const Shape& sizes, DType dtype) {
   want *= double(element_size(dtype));
   if (want > double(ctx.byte_budget - ctx.bytes_in_use))
     raise("MemoryError", "gradlab cannot allocate " + human_bytes(want) + " for a tensor of shape " + sizes.str());
-  Storage* storage = Storage::allocate_in(ctx, n * element_size(dtype));
+  Storage* storage = Storage::allocate_in(ctx, n * element_size(dtype), zeroed);
   TensorImpl* t;
   try {
     t = new_impl(ctx);
@@ -255,6 +255,9 @@ Tensor empty(const Shape& sizes, DType dtype) {
   t->storage = storage;
   return Tensor::reclaim(t);
 }
+
+Tensor empty(const Shape& sizes, DType dtype) { return new_tensor(sizes, dtype, true); }
+Tensor empty_for_overwrite(const Shape& sizes, DType dtype) { return new_tensor(sizes, dtype, false); }
 
 Tensor scalar_tensor(Scalar s, DType dtype) {
   Tensor t = empty(Shape{}, dtype);

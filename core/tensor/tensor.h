@@ -83,7 +83,8 @@ struct Storage {
   void* data = nullptr;
 
   static Storage* allocate(int64_t nbytes);  // zero-filled; MemoryError over the budget
-  static Storage* allocate_in(ExecutionContext& ctx, int64_t nbytes);
+  // zeroed = false: the caller writes every byte before anything reads it.
+  static Storage* allocate_in(ExecutionContext& ctx, int64_t nbytes, bool zeroed = true);
   static void release(Storage* s);           // decref, freeing at zero
 };
 // Storages of up to this many data bytes (16 floats) share one block size and are recycled.
@@ -303,6 +304,9 @@ class Tensor {
 // --- construction -----------------------------------------------------------------------
 // A new contiguous, zero-filled tensor.
 Tensor empty(const Shape& sizes, DType dtype);
+// The same, not zero-filled, for a result the caller writes element by element before it is
+// read (the elementwise kernels): filling it with zeros first cost a memset per op.
+Tensor empty_for_overwrite(const Shape& sizes, DType dtype);
 // A 0-d tensor holding a Python scalar (is_wrapped_number set, for type promotion).
 Tensor wrapped_scalar(Scalar s);
 // A 0-d tensor of the given dtype.
