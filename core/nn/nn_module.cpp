@@ -201,6 +201,32 @@ Value pointwise(VM& vm, CallArgs& a, const char* fn, PointwiseOp op) {
 Value gl_addcmul_(VM& vm, CallArgs& a) { return pointwise(vm, a, "addcmul_", addcmul_); }
 Value gl_addcdiv_(VM& vm, CallArgs& a) { return pointwise(vm, a, "addcdiv_", addcdiv_); }
 
+// adam_(param, grad, exp_avg, exp_avg_sq, beta1, beta2, neg_step_size, bias_correction2_sqrt,
+// eps): optim.py's _adam_update after its bias corrections, fused (core/optim/adam.cpp).
+// Returns False, having done nothing, when it does not apply (the op sequence runs instead).
+Value gl_adam_(VM& vm, CallArgs& a) {
+  Value p[9];
+  if (a.nkw == 0 && a.npos == 9) {
+    for (int i = 0; i < 9; ++i) p[i] = a.pos[i];
+  } else {
+    parse_args(vm, a, "adam_",
+               {"param", "grad", "exp_avg", "exp_avg_sq", "beta1", "beta2", "neg_step_size",
+                "bias_correction2_sqrt", "eps"},
+               p);
+  }
+  for (int i = 0; i < 4; ++i)
+    if (!p[i].is_tensor()) return Value::boolean(false);
+  AdamScalars s;
+  Scalar* numbers[] = {&s.beta1, &s.beta2, &s.neg_step_size, &s.bias_correction2_sqrt, &s.eps};
+  for (int i = 0; i < 5; ++i)
+    if (!p[4 + i].is_number() || !scalar_of(p[4 + i], numbers[i])) return Value::boolean(false);
+  // Python's 1 - beta1 and 1 - beta2.
+  scalar_of(vm.binary(BinaryOp::Sub, Value::integer(1), p[4]), &s.one_minus_beta1);
+  scalar_of(vm.binary(BinaryOp::Sub, Value::integer(1), p[5]), &s.one_minus_beta2);
+  Tensor param = unwrap(p[0]), exp_avg = unwrap(p[2]), exp_avg_sq = unwrap(p[3]);
+  return Value::boolean(adam_update_(param, unwrap(p[1]), exp_avg, exp_avg_sq, s));
+}
+
 void init_gradlab(VM& vm, ModuleObj& m) {
   if (!vm.classes.tensor) runtime_error("torch._gradlab needs torch: import torch first");
   vm.set_global(&m, "Parameter", Value::object(make_parameter_class(vm)));
@@ -220,6 +246,7 @@ void init_gradlab(VM& vm, ModuleObj& m) {
       {"div_scalar", gl_div_scalar},
       {"addcmul_", gl_addcmul_},
       {"addcdiv_", gl_addcdiv_},
+      {"adam_", gl_adam_},
   };
   for (auto& f : fns) vm.set_global(&m, f.name, vm.native_function(f.name, f.fn));
   add_per_step_natives(vm, m);

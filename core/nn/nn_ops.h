@@ -7,6 +7,7 @@
 //   core/nn/loss.cpp      mse_loss, binary_cross_entropy(_with_logits), nll_loss, div_scalar
 //   core/nn/softmax.cpp   softmax, log_softmax
 //   core/optim/pointwise.cpp   addcmul_, addcdiv_
+//   core/optim/adam.cpp        adam_update_ (Adam's update fused)
 // Errors are gradlab::Error with PyTorch 1.13's wording.
 #pragma once
 #include <optional>
@@ -54,5 +55,19 @@ Tensor log_softmax(const Tensor& input, int64_t dim);
 // under no_grad, and a call that would need a gradient raises RuntimeError.
 void addcmul_(Tensor& self, const Tensor& t1, const Tensor& t2, Scalar value);
 void addcdiv_(Tensor& self, const Tensor& t1, const Tensor& t2, Scalar value);
+
+// --- core/optim/adam.cpp --------------------------------------------------------------------
+// The Python numbers of Adam's update after its bias corrections (optim.py's _adam_update).
+struct AdamScalars {
+  Scalar beta1, one_minus_beta1, beta2, one_minus_beta2, neg_step_size, bias_correction2_sqrt,
+      eps;
+};
+// exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1);
+// addcmul_(exp_avg_sq.mul_(beta2), grad, grad, 1 - beta2);
+// addcdiv_(param, exp_avg, (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps), -step_size)
+// in one pass, bit for bit. Returns false, doing nothing, unless the four tensors are distinct
+// contiguous float32 or float64 tensors of one dtype and shape that no op would record.
+bool adam_update_(Tensor& param, const Tensor& grad, Tensor& exp_avg, Tensor& exp_avg_sq,
+                  const AdamScalars& s);
 
 }  // namespace gradlab

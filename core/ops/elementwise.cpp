@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "ops/elementwise_internal.h"
+#include "ops/fma.h"
 #include "ops/vecmath.h"
 
 namespace gradlab {
@@ -159,9 +160,9 @@ template <typename T> inline T mul_op(T a, T b) {
   else return a * b;
 }
 // self + alpha * other. NOTE: PyTorch's AVX2 build fuses this into one rounding (fmadd), in
-// its vector and scalar loops alike.
+// its vector and scalar loops alike (kernel::fused_mul_add: inlined, exact).
 template <typename T> inline T add_alpha_op(T a, T b, T alpha) {
-  if constexpr (std::is_floating_point_v<T>) return std::fma(b, alpha, a);
+  if constexpr (std::is_floating_point_v<T>) return kernel::fused_mul_add(b, alpha, a);
   else return add_op(a, mul_op(alpha, b));
 }
 

@@ -7,6 +7,7 @@
 // broadcast together to one shape B, and when they are not on adjacent dims those dims are
 // moved to the front. The result is self's dims before the indexed ones, then B, then the
 // dims after: m[[0, 1], [1, 3]] -> [2]; m[:, [0, 3]] -> [3, 2]; x[[0, 1], :, [0, 1]] -> [2, 3].
+#include <cstring>
 #include <string>
 
 #include "autograd/autograd.h"
@@ -99,6 +100,24 @@ void by_element_size(DType dt, F&& f) {
       f(uint64_t{});
       break;
   }
+}
+
+// out's row i = rows[idx[i]] for `count` rows of `width` elements: rows and out contiguous,
+// the indices already checked. NOTE: the common gathers (embedding lookups, x[idx]) copy
+// whole rows instead of walking gather()'s odometer element by element.
+void copy_rows(const Tensor& rows, const int64_t* idx, int64_t count, int64_t width,
+               const Tensor& out) {
+  by_element_size(out.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* src = static_cast<const T*>(rows->data_ptr());
+    T* dst = static_cast<T*>(out->data_ptr());
+    if (width == 1) {
+      for (int64_t i = 0; i < count; ++i) dst[i] = src[idx[i]];
+    } else {
+      for (int64_t i = 0; i < count; ++i)
+        std::memcpy(dst + i * width, src + idx[i] * width, size_t(width) * sizeof(T));
+    }
+  });
 }
 
 // out[i] = target[i-th indexed element]; out is contiguous with the result's shape.
@@ -333,7 +352,42 @@ bool overlaps(const Tensor& a, const Tensor& b) {
   return a0 < b1 && b0 < a1;
 }
 
+// x[idx] for one contiguous int64 index tensor on dim 0 of a contiguous tensor with elements
+// to read: the general path's result, errors and node (IndexBackward0), without its plan.
+static Tensor index_rows(const Tensor& self, const Tensor& index) {
+  const int64_t size = self.sizes()[0], count = index.numel();
+  const int64_t width = size ? self.numel() / size : 0;
+  const int64_t* idx = index.data<int64_t>();
+  std::vector<int64_t> wrapped;  // the indices with negatives wrapped, when they occur
+  for (int64_t b = 0; b < count; ++b) {
+    const int64_t v = idx[b];
+    if (v >= 0 && v < size) continue;
+    if (v < -size || v >= size)
+      index_error("index " + std::to_string(v) + " is out of bounds for dimension 0 with size " +
+                  std::to_string(size));
+    if (wrapped.empty()) wrapped.assign(idx, idx + count);
+    wrapped[size_t(b)] = v + size;
+  }
+  if (!wrapped.empty()) idx = wrapped.data();
+  Shape sz = index.sizes();
+  for (int d = 1; d < self.dim(); ++d) sz.push_back(self.sizes()[d]);
+  Tensor out = empty_for_overwrite(sz, self.dtype());  // every row is copied in
+  copy_rows(self, idx, count, width, out);
+  if (Node* n = record(OpId::Index, index_backward, {&self}, {&out})) {
+    n->ints.reserve(size_t(2 + self.dim() + count));
+    n->ints = {0, 1};
+    for (int d = 0; d < self.dim(); ++d) n->ints.push_back(d);
+    n->ints.insert(n->ints.end(), idx, idx + count);
+    n->shapes = {self.sizes(), index.sizes()};
+  }
+  return out;
+}
+
 Tensor advanced_index(const Tensor& self, const std::vector<Tensor>& indices) {
+  if (indices.size() == 1 && indices[0].defined() && indices[0].dtype() == DType::Int64 &&
+      indices[0].is_contiguous() && self.dim() >= 1 && self.is_contiguous() &&
+      self.sizes()[0] > 0 && self.numel() > 0 && indices[0].numel() > 0)
+    return index_rows(self, indices[0]);
   Plan p = make_plan(self, indices);
   check_and_wrap(p);
   const IndexGeometry g = p.geometry();
@@ -530,14 +584,23 @@ static void embedding_backward(Node& n, const Tensor* gout, Tensor* gin) {
   Tensor z = empty(wsize, gout[0].dtype());
   const Tensor g = contiguous_data(gout[0]);
   const int64_t pad = n.ints[0], count = int64_t(n.ints.size()) - 1, width = wsize[1];
+  // z holds exactly the dense gradient (zero-filled by empty()); each looked-up row adds in,
+  // in lookup order. The rows of z and g never overlap, so the row add vectorises.
   auto run = [&](auto tag) {
     using T = decltype(tag);
     T* dst = z.data<T>();
     const T* src = g.data<T>();
+    const int64_t* rows = n.ints.data() + 1;
+    if (width == 1) {
+      for (int64_t i = 0; i < count; ++i)
+        if (rows[i] != pad) dst[rows[i]] += src[i];
+      return;
+    }
     for (int64_t i = 0; i < count; ++i) {
-      const int64_t row = n.ints[size_t(1 + i)];
-      if (row == pad) continue;
-      for (int64_t c = 0; c < width; ++c) dst[row * width + c] += src[i * width + c];
+      if (rows[i] == pad) continue;
+      T* __restrict d = dst + rows[i] * width;
+      const T* __restrict s = src + i * width;
+      for (int64_t c = 0; c < width; ++c) d[c] += s[c];
     }
   };
   if (g.dtype() == DType::Float32)
@@ -569,20 +632,26 @@ Tensor embedding(const Tensor& weight, const Tensor& indices, std::optional<int6
         std::string(dtype_tensor_type_name(indices.dtype())) +
         " instead (while checking arguments for embedding)");
   // weight.index_select(0, indices.reshape(-1)).view(indices.shape + [dim])
-  const std::vector<int64_t> idx = to_int64s(indices);
-  const int64_t count = int64_t(idx.size()), rows = weight.sizes()[0];
+  std::vector<int64_t> copied;  // the indices, unless they can be read in place
+  if (!indices.is_contiguous()) copied = to_int64s(indices);
+  const int64_t* idx = copied.empty() ? indices.data<int64_t>() : copied.data();
+  const int64_t count = indices.numel(), rows = weight.sizes()[0];
   if (count > 0 && weight.numel() == 0 && rows == 0)
     runtime_error("index_select(): self indexing axis dim should be positive");
-  for (int64_t v : idx)
-    if (v < 0 || v >= rows) index_error("index out of range in self");
+  for (int64_t i = 0; i < count; ++i)
+    if (idx[i] < 0 || idx[i] >= rows) index_error("index out of range in self");
+  const int64_t width = weight.sizes()[1];
   Shape sz = indices.sizes();
-  sz.push_back(weight.sizes()[1]);
-  Tensor out = empty(sz, weight.dtype());
-  gather(IndexGeometry{weight, 0, 1, Shape{count}, idx.data()}, out);
+  sz.push_back(width);
+  Tensor out = empty_for_overwrite(sz, weight.dtype());  // every row is copied in
+  if (weight.is_contiguous())
+    copy_rows(weight, idx, count, width, out);
+  else
+    gather(IndexGeometry{weight, 0, 1, Shape{count}, idx}, out);
   if (Node* n = record(OpId::Embedding, embedding_backward, {&weight}, {&out})) {
-    n->ints.reserve(idx.size() + 1);
+    n->ints.reserve(size_t(count) + 1);
     n->ints.push_back(pad);
-    n->ints.insert(n->ints.end(), idx.begin(), idx.end());
+    n->ints.insert(n->ints.end(), idx, idx + count);
     n->shapes = {weight.sizes()};
   }
   return out;

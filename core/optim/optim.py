@@ -3,8 +3,10 @@
 # Each optimizer is PyTorch 1.13's single-tensor implementation (torch/optim/*.py, the path
 # CPU tensors take by default): the same tensor ops in the same order, so parameters match
 # PyTorch bit for bit. addcmul_/addcdiv_ are native (torch._gradlab, core/optim/pointwise.cpp)
-# with PyTorch's AVX2 rounding. step() runs under no_grad, reads each group's hyper-parameters
-# (so param_groups[i]['lr'] is writable), and advances step counters once per call.
+# with PyTorch's AVX2 rounding, and Adam's update runs as one native pass with the same bits
+# when it can (_gl.adam_, core/optim/adam.cpp). step() runs under no_grad, reads each group's
+# hyper-parameters (so param_groups[i]['lr'] is writable), and advances step counters once per
+# call.
 import math
 import torch
 import torch._gradlab as _gl
@@ -278,22 +280,43 @@ def _adam_state(opt, p, amsgrad):
     return state
 
 
-def _adam_update(param, grad, state, amsgrad, beta1, beta2, lr, eps):
-    # The tail shared by _single_tensor_adam and _single_tensor_adamw (non-capturable).
-    exp_avg = state['exp_avg']
-    exp_avg_sq = state['exp_avg_sq']
-    exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
-    _gl.addcmul_(exp_avg_sq.mul_(beta2), grad, grad, 1 - beta2)
+def _adam_bias_corrections(state, beta1, beta2, lr):
     step = state['step'].item()
     bias_correction1 = 1 - beta1 ** step
     bias_correction2 = 1 - beta2 ** step
     step_size = lr / bias_correction1
     bias_correction2_sqrt = math.sqrt(bias_correction2)
+    return step_size, bias_correction2_sqrt
+
+
+def _adam_moments(grad, exp_avg, exp_avg_sq, beta1, beta2):
+    exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
+    _gl.addcmul_(exp_avg_sq.mul_(beta2), grad, grad, 1 - beta2)
+
+
+def _adam_update(param, grad, state, amsgrad, beta1, beta2, lr, eps):
+    # The tail shared by _single_tensor_adam and _single_tensor_adamw (non-capturable).
+    exp_avg = state['exp_avg']
+    exp_avg_sq = state['exp_avg_sq']
     if amsgrad:
+        _adam_moments(grad, exp_avg, exp_avg_sq, beta1, beta2)
+        step_size, bias_correction2_sqrt = _adam_bias_corrections(state, beta1, beta2, lr)
         max_exp_avg_sq = state['max_exp_avg_sq']
         max_exp_avg_sq.copy_(torch.maximum(max_exp_avg_sq, exp_avg_sq))
         denom = (max_exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
     else:
+        # The bias corrections first (the moments do not change what they read), so that the
+        # whole update can run as one native pass with the same bits (_gl.adam_,
+        # core/optim/adam.cpp). Should they raise, the moments are updated first, as in PyTorch.
+        try:
+            step_size, bias_correction2_sqrt = _adam_bias_corrections(state, beta1, beta2, lr)
+        except BaseException:
+            _adam_moments(grad, exp_avg, exp_avg_sq, beta1, beta2)
+            raise
+        if _gl.adam_(param, grad, exp_avg, exp_avg_sq, beta1, beta2, -step_size,
+                     bias_correction2_sqrt, eps):
+            return
+        _adam_moments(grad, exp_avg, exp_avg_sq, beta1, beta2)
         denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
     _gl.addcdiv_(param, exp_avg, denom, -step_size)
 

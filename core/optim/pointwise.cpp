@@ -4,12 +4,14 @@
 //
 // NOTE: native, with PyTorch's rounding: its AVX2 build compiles
 // `self + value * t1 * t2` into one fused multiply-add, fma(value * t1, t2, self), in both the
-// vectorised loop and the scalar tail (checked bit for bit against torch 1.13), while
+// vectorised loop and the scalar tail (checked bit for bit against torch 1.13; computed by
+// kernel::fused_mul_add, ops/fma.h), while
 // `self + value * t1 / t2` has no multiply-add to fuse and rounds each step.
 #include <cmath>
 
 #include "autograd/autograd.h"
 #include "nn/nn_ops.h"
+#include "ops/fma.h"
 #include "ops/kernel.h"
 
 namespace gradlab {
@@ -47,11 +49,13 @@ void addcmul_(Tensor& self, const Tensor& t1, const Tensor& t2, Scalar value) {
   const double v = value.to_double();
   if (self.dtype() == DType::Float32) {
     const float vf = float(v);
-    ternary_into(self, t1, t2,
-                 [vf](auto s, auto a, auto b) { return std::fma(decltype(s)(vf * a), b, s); });
+    ternary_into(self, t1, t2, [vf](auto s, auto a, auto b) {
+      return kernel::fused_mul_add(decltype(s)(vf * a), b, s);
+    });
   } else {
-    ternary_into(self, t1, t2,
-                 [v](auto s, auto a, auto b) { return std::fma(decltype(s)(v * a), b, s); });
+    ternary_into(self, t1, t2, [v](auto s, auto a, auto b) {
+      return kernel::fused_mul_add(decltype(s)(v * a), b, s);
+    });
   }
 }
 

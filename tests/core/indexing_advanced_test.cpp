@@ -96,6 +96,90 @@ TEST(IndexingAdvanced, EmbeddingPaddingRowsGetNoGradient) {
                "Padding_idx must be within num_embeddings");
 }
 
+// The same values in a non-contiguous layout: x's transpose made contiguous, transposed back.
+Tensor strided_copy(const Tensor& x) {
+  Tensor t = transpose(contiguous(transpose(x, 0, x.dim() - 1)), 0, x.dim() - 1);
+  EXPECT_FALSE(t.is_contiguous());
+  return t;
+}
+
+// x[idx] with one int64 index on a contiguous tensor copies whole rows (index_rows); the
+// general plan handles the same index on a strided tensor. Both give the same values, shape,
+// gradients (IndexBackward0) and errors.
+TEST(IndexingAdvanced, RowIndexFastPathMatchesTheGeneralPath) {
+  std::vector<double> vals;
+  for (int i = 0; i < 30; ++i) vals.push_back(i * 0.5 - 3);
+  const std::vector<std::pair<Shape, std::vector<int64_t>>> cases = {
+      {Shape{5, 3, 2}, {0, 4, -1, 2, 2}}, {Shape{5, 6}, {-5, 3}}, {Shape{30}, {7, -30, 29, 7}}};
+  for (const auto& [shape, idx] : cases) {
+    Tensor fast = leaf(std::vector<double>(vals.begin(), vals.begin() + shape.numel()), shape);
+    Tensor slow = leaf(to_doubles(fast), shape);
+    Tensor slow_view = shape.size() > 1 ? strided_copy(slow) : slow;
+    for (const Shape& ishape : {Shape{int64_t(idx.size())}, Shape{1, int64_t(idx.size())}}) {
+      Tensor a = index(fast, {IndexItem::of(longs(idx, ishape))});
+      Tensor b = index(slow_view, {IndexItem::of(longs(idx, ishape))});
+      EXPECT_EQ(a.sizes(), b.sizes());
+      EXPECT_EQ(to_doubles(a), to_doubles(b));
+      EXPECT_STREQ(grad_fn_name(a.grad_fn()->op), "IndexBackward0");
+      Tensor w =
+          from_doubles(std::vector<double>(size_t(a.numel()), 0.0), a.sizes(), DType::Float32);
+      for (int64_t i = 0; i < w.numel(); ++i) w.data<float>()[i] = float(i % 7 - 3);
+      backward(sum(mul(a, w)));
+      backward(sum(mul(b, w)));
+    }
+    EXPECT_EQ(to_doubles(fast.grad()), to_doubles(slow.grad()));
+    // Integer tensors too (users[idx] in a training loop).
+    std::vector<double> whole;
+    for (int64_t i = 0; i < shape.numel(); ++i) whole.push_back(double(i * 3 - 7));
+    Tensor ints = from_doubles(whole, shape, DType::Int64);
+    Tensor flts = from_doubles(whole, shape, DType::Float64);
+    const Tensor flat_idx = longs(idx, Shape{int64_t(idx.size())});
+    EXPECT_EQ(
+        to_doubles(index(ints, {IndexItem::of(flat_idx)})),
+        to_doubles(index(shape.size() > 1 ? strided_copy(flts) : flts, {IndexItem::of(flat_idx)})));
+    for (int64_t bad : {shape[0], -shape[0] - 1}) {
+      const std::string msg = "index " + std::to_string(bad) +
+                              " is out of bounds for dimension 0 with size " +
+                              std::to_string(shape[0]);
+      expect_error([&] { index(fast, {L({0, bad, 1})}); }, "IndexError", msg);
+      if (shape.size() > 1)
+        expect_error([&] { index(slow_view, {L({0, bad, 1})}); }, "IndexError", msg);
+    }
+  }
+  // No elements to read: the general path's answers.
+  EXPECT_EQ(index(floats({1, 2}, Shape{2}), {IndexItem::of(longs({}, Shape{0}))}).sizes(),
+            Shape({0}));
+  expect_error([&] { index(floats({}, Shape{0}), {L({0})}); }, "IndexError",
+               "index is out of bounds for dimension with size 0");
+}
+
+// embedding copies rows of a contiguous weight; a strided weight takes the general gather.
+TEST(IndexingAdvanced, EmbeddingRowCopyMatchesTheStridedGather) {
+  std::vector<double> vals;
+  for (int i = 0; i < 15; ++i) vals.push_back(i * 0.25 - 1);
+  for (int64_t width : {1, 3}) {
+    const Shape shape{15 / width, width};
+    Tensor fast = leaf(vals, shape);
+    Tensor slow = leaf(vals, shape);
+    Tensor slow_view = width > 1 ? strided_copy(slow) : slow;
+    Tensor idx = longs({2, 0, 4, 2, 1, 4}, Shape{2, 3});
+    Tensor a = embedding(fast, idx), b = embedding(slow_view, idx);
+    EXPECT_EQ(a.sizes(), Shape({2, 3, width}));
+    EXPECT_EQ(to_doubles(a), to_doubles(b));
+    backward(sum(mul(a, a)));
+    backward(sum(mul(b, b)));
+    EXPECT_EQ(to_doubles(fast.grad()), to_doubles(slow.grad()));
+    // Indices read in place or copied first (a strided index tensor): the same rows.
+    Tensor idx_t = strided_copy(longs({2, 0, 4, 2, 1, 4}, Shape{2, 3}));
+    EXPECT_EQ(to_doubles(embedding(fast, idx_t)), to_doubles(embedding(slow_view, idx_t)));
+    expect_error(
+        [&] {
+          embedding(fast, longs({0, -1}, Shape{2}));
+        },
+        "IndexError", "index out of range in self");
+  }
+}
+
 TEST(IndexingAdvanced, IndexSelectAndMaskedFillCopy) {
   Tensor a = floats({1, 2, 3, 4, 5, 6}, Shape{2, 3});
   Tensor s = index_select(a, 1, longs({2, 0}, Shape{2}));
