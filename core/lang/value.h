@@ -11,11 +11,16 @@
 #include <utility>
 #include <vector>
 
-namespace gradlab {
-struct TensorImpl;
-void incref(TensorImpl* t);
-void decref(TensorImpl* t);
-}  // namespace gradlab
+#include "tensor/tensor.h"  // TensorImpl's inline reference counting
+
+// Forces inlining of the few tiny members every instruction of the VM runs (see Value), in the
+// files built for speed; the browser build's -Os files (__OPTIMIZE_SIZE__) decide for themselves.
+#if defined(__OPTIMIZE_SIZE__)
+#define GRADLAB_INLINE inline
+#else
+#define GRADLAB_INLINE inline __attribute__((always_inline))
+#endif
+
 
 namespace gradlab::lang {
 
@@ -77,24 +82,33 @@ class Value {
     return v;
   }
 
-  Value(const Value& o) : tag_(o.tag_), u_(o.u_) { retain(); }
-  Value(Value&& o) noexcept : tag_(o.tag_), u_(o.u_) { o.tag_ = Tag::Undef; }
-  Value& operator=(const Value& o) {
+  // NOTE: always_inline on the copy, move, assignment, destructor and swap in the -O3 files.
+  // They are a few instructions each, but some files are built -Os in the browser build
+  // (CMakeLists.txt) and the linker keeps one out-of-line copy of each inline function,
+  // possibly an -Os one: the VM's hot loop ended up calling an -Os operator= that called swap,
+  // which called std::swap. Forcing them inline in the -Os files too cost 15 KB of gzip.
+  GRADLAB_INLINE Value(const Value& o) : tag_(o.tag_), u_(o.u_) { retain(); }
+  GRADLAB_INLINE Value(Value&& o) noexcept : tag_(o.tag_), u_(o.u_) { o.tag_ = Tag::Undef; }
+  GRADLAB_INLINE Value& operator=(const Value& o) {
     Value tmp(o);
     swap(tmp);
     return *this;
   }
-  Value& operator=(Value&& o) noexcept {
+  GRADLAB_INLINE Value& operator=(Value&& o) noexcept {
     if (this != &o) {
       Value tmp(std::move(o));
       swap(tmp);
     }
     return *this;
   }
-  ~Value() { release(); }
-  void swap(Value& o) noexcept {
-    std::swap(tag_, o.tag_);
-    std::swap(u_, o.u_);
+  GRADLAB_INLINE ~Value() { release(); }
+  GRADLAB_INLINE void swap(Value& o) noexcept {
+    const Tag t = tag_;
+    tag_ = o.tag_;
+    o.tag_ = t;
+    const Payload p = u_;
+    u_ = o.u_;
+    o.u_ = p;
   }
 
   Tag tag() const { return tag_; }
@@ -148,8 +162,8 @@ class Value {
 
  private:
   explicit Value(Tag t) : tag_(t) { u_.i = 0; }
-  inline void retain() const;
-  inline void release();
+  GRADLAB_INLINE void retain() const;
+  GRADLAB_INLINE void release();
   Tag tag_;
   union Payload {
     bool b;
@@ -212,13 +226,13 @@ struct Object {
 
 void free_object(Object* o);  // unlinks and deletes; called when the refcount reaches zero
 
-inline void Value::retain() const {
+GRADLAB_INLINE void Value::retain() const {
   if (tag_ == Tag::Object)
     ++u_.o->refcount;
   else if (tag_ == Tag::Tensor)
     gradlab::incref(u_.t);
 }
-inline void Value::release() {
+GRADLAB_INLINE void Value::release() {
   if (tag_ == Tag::Object) {
     if (--u_.o->refcount == 0) free_object(u_.o);
   } else if (tag_ == Tag::Tensor) {

@@ -162,8 +162,6 @@ bool TensorImpl::is_contiguous_nd() const {
   return true;
 }
 
-void incref(TensorImpl* t) { ++t->refcount; }
-
 static void delete_impl(TensorImpl* t) {
   ExecutionContext& ctx = current_context();
   --ctx.live_tensors;
@@ -171,8 +169,7 @@ static void delete_impl(TensorImpl* t) {
   ctx.tensor_blocks.put(t);
 }
 
-void decref(TensorImpl* t) {
-  if (--t->refcount > 0) return;
+void destroy_impl(TensorImpl* t) {
   if (t->storage) Storage::release(t->storage);
   if (t->grad) decref(t->grad);
   if (t->grad_fn) {

@@ -221,8 +221,13 @@ struct TensorImpl {
   bool is_contiguous_nd() const;
 };
 
-void incref(TensorImpl* t);
-void decref(TensorImpl* t);
+// Reference counting, inline: every copy of a tensor handle or of a language value holding one
+// goes through these; only the last release calls out (destroy_impl).
+void destroy_impl(TensorImpl* t);
+inline void incref(TensorImpl* t) { ++t->refcount; }
+inline void decref(TensorImpl* t) {
+  if (--t->refcount == 0) destroy_impl(t);
+}
 
 // A Python scalar (int, float, bool) as ops receive it.
 struct Scalar {
