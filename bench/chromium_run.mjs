@@ -9,10 +9,13 @@
 // optimizing tier up front, where the page's default is V8's baseline tier first and the
 // optimizing tier for hot functions later, on background threads (which a busy machine starves:
 // see bench/README.md).
+// --data-dir DIR adds every file of DIR with the page's "Add data file" button before the run
+// (the page names each by its file name: the program opens "./NAME").
 // --idle SECONDS waits that long on the opened page before pressing run, as a student reading the
 // cell would; the page's worker uses idle time for its warm-up (wasm/warmup.mjs).
 // usage: node bench/chromium_run.mjs FILE.py [--site DIR] [--timeout SECONDS] [--js-flags FLAGS] [--idle SECONDS]
-import { readFileSync } from 'node:fs';
+//   [--data-dir DIR]
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const args = process.argv.slice(2);
@@ -20,16 +23,18 @@ let file = null;
 let timeoutS = 1800;
 let jsFlags = null;
 let idleS = 0;
+let dataDir = null;
 for (let i = 0; i < args.length; ++i) {
   if (args[i] === '--site') process.env.GRADLAB_SITE_DIR = path.resolve(args[++i]);
   else if (args[i] === '--timeout') timeoutS = Number(args[++i]);
   else if (args[i] === '--js-flags') jsFlags = args[++i];
   else if (args[i] === '--idle') idleS = Number(args[++i]);
+  else if (args[i] === '--data-dir') dataDir = args[++i];
   else file = args[i];
 }
 if (!file) {
   console.error(
-    'usage: node bench/chromium_run.mjs FILE.py [--site DIR] [--timeout SECONDS] [--js-flags FLAGS] [--idle SECONDS]',
+    'usage: node bench/chromium_run.mjs FILE.py [--site DIR] [--timeout SECONDS] [--js-flags FLAGS] [--idle SECONDS] [--data-dir DIR]',
   );
   process.exit(2);
 }
@@ -64,6 +69,18 @@ let status = 2;
 try {
   const { page, problems } = await openPage(browser.context, server.url);
   await setNotebook(page, [code.replace(/\n+$/, '')]);
+  if (dataDir) {
+    const files = readdirSync(dataDir)
+      .sort()
+      .map((n) => path.join(dataDir, n))
+      .filter((f) => statSync(f).isFile());
+    await page.getByTestId('add-data-file').setInputFiles(files);
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid=data-files] li').length === n,
+      files.length,
+      { timeout: 60_000 },
+    );
+  }
   if (idleS > 0) await page.waitForTimeout(idleS * 1000);
   await cell(page, 0).getByTestId('run-cell').click();
   await page.waitForFunction(
