@@ -244,13 +244,19 @@ struct NativeFunctionObj : Object {
   NativeFn fn;
   Value data;       // optional state the function reads (vm.native_data())
   Value self_type;  // for methods: the class whose dict holds it (for reprs)
+  // For a __call__ whose whole job is `return self.<name>(*args, **kwargs)` (nn.Module's):
+  // that name (a StrObj). The VM then calls the method in place, with no native call and no
+  // tail-call request; `fn` still runs for calls with keyword arguments.
+  Value call_method;
   void traverse(Visitor& v) const override {
     v.visit(data);
     v.visit(self_type);
+    v.visit(call_method);
   }
   void clear() override {
     data = Value();
     self_type = Value();
+    call_method = Value();
   }
 };
 

@@ -275,6 +275,23 @@ bool VM::call_at(uint32_t at, uint32_t argc, const TupleObj* kwnames, ReturnMode
         case ObjKind::Instance: {
           const Value* c = instance_dunder(callee, names[kCall]);
           if (!c) break;
+          if (!kwnames && is_kind(*c, ObjKind::NativeFunction) &&
+              as<NativeFunctionObj>(*c)->call_method.is_object()) {
+            // __call__ is self.<method>(*args): call the method in this call's place.
+            Value m[2];
+            Value self = callee;
+            load_method(*this, self, as<StrObj>(as<NativeFunctionObj>(*c)->call_method), m);
+            if (!m[1].is_undef()) {  // a method of the class: self goes first
+              if (has_self) {
+                for (uint32_t i = at + 1 + nargs; i > at + 1; --i) stack_[i] = std::move(stack_[i - 1]);
+                ++sp_;
+                ++argc;
+              }
+              base[1] = std::move(m[1]);
+            }  // else an attribute of the instance, called with the arguments as they are
+            base[0] = std::move(m[0]);
+            continue;
+          }
           Value func = *c;
           Value self = callee;
           if (has_self) {

@@ -248,10 +248,9 @@ class Embedding(Module):
             with torch.no_grad():
                 self.weight[self.padding_idx].fill_(0)
 
+    # _gl.install_embedding_forward (below the class) makes this the fallback of a native
+    # forward that does the default options' torch.embedding(weight, input) in place.
     def forward(self, input):
-        if self.padding_idx is None and self.max_norm is None and not self.scale_grad_by_freq \
-                and not self.sparse:
-            return _gl.embedding(self.weight, input)  # what F.embedding does with these options
         return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
                            self.scale_grad_by_freq, self.sparse)
 
@@ -268,6 +267,9 @@ class Embedding(Module):
         if self.sparse is not False:
             s += ', sparse=True'
         return s
+
+
+_gl.install_embedding_forward(Embedding)
 
 
 class ReLU(Module):

@@ -54,10 +54,10 @@ Value module_getattr(VM& vm, CallArgs& a) {
 // Module.__call__(self, *input, **kwargs): self.forward(*input, **kwargs), as a tail call.
 Value module_call(VM& vm, CallArgs& a) {
   if (a.npos == 0)
-    throw Error("TypeError", missing_args_message("Module.__call__", {"self"}, false));
+    throw Error("TypeError", missing_args_message("Module._call_impl", {"self"}, false));
   for (uint32_t k = 0; k < a.nkw; ++k)
     if (a.kwname(k) == "self")
-      throw Error("TypeError", "Module.__call__() got multiple values for argument 'self'");
+      throw Error("TypeError", "Module._call_impl() got multiple values for argument 'self'");
   Value forward[2];
   load_method(vm, a.pos[0], module_name(vm, kForward), forward);
   std::vector<Value> args;
@@ -77,7 +77,58 @@ Value gl_install_module_dunders(VM& vm, CallArgs& a) {
                           vm.interned("forward")});
   vm.add_method(cls, "__getattr__", module_getattr, names);
   vm.add_method(cls, "__call__", module_call, names);
+  // model(x) without keywords: the VM calls self.forward(x) in place of module_call.
+  as<NativeFunctionObj>(*cls->dict.find(vm.intern("__call__")))->call_method =
+      vm.interned("forward");
   ++vm.class_epoch;  // the class gained dunders after its body ran
+  return Value::none();
+}
+
+// --- nn.Embedding.forward ---------------------------------------------------------------------
+// Embedding.forward(self, input) with the default options (no padding_idx, max_norm,
+// scale_grad_by_freq or sparse: what F.embedding then does is torch.embedding(weight, input)),
+// natively; any other case runs the class's Python forward (F.embedding's checks and options).
+enum EmbeddingName { kPaddingIdx, kMaxNorm, kScaleGrad, kSparse, kWeight, kParams, kPyForward };
+
+Value embedding_forward(VM& vm, CallArgs& a) {
+  const auto& data = as<TupleObj>(vm.native_data())->items;
+  auto name = [&](EmbeddingName n) { return as<StrObj>(data[n]); };
+  if (a.nkw == 0 && a.npos == 2 && is_kind(a.pos[0], ObjKind::Instance) && a.pos[1].is_tensor()) {
+    InstanceObj* self = as<InstanceObj>(a.pos[0]);
+    auto attr = [&](EmbeddingName n) -> const Value* { return self->attrs.find(name(n)); };
+    const Value *pad = attr(kPaddingIdx), *max_norm = attr(kMaxNorm),
+                *scale = attr(kScaleGrad), *sparse = attr(kSparse);
+    if (pad && pad->is_none() && max_norm && max_norm->is_none() && scale && scale->is_bool() &&
+        !scale->as_bool() && sparse && sparse->is_bool() && !sparse->as_bool()) {
+      // self.weight: an instance attribute, else the registered parameter (Module.__getattr__).
+      const Value* weight = attr(kWeight);
+      if (!weight) {
+        const Value* params = attr(kParams);
+        if (params && is_kind(*params, ObjKind::Dict)) {
+          Value w = vm.dict_get(as<DictObj>(*params), Value::object(name(kWeight)));
+          if (w.is_tensor()) return wrap(embedding(unwrap(w), unwrap(a.pos[1]), std::nullopt));
+        }
+      } else if (weight->is_tensor()) {
+        return wrap(embedding(unwrap(*weight), unwrap(a.pos[1]), std::nullopt));
+      }
+    }
+  }
+  std::vector<Value> args(a.pos, a.pos + a.npos + a.nkw);
+  return vm.tail_call(data[kPyForward], std::move(args), a.nkw ? a.kwnames : nullptr);
+}
+
+// install_embedding_forward(Embedding): its Python forward becomes the native one's fallback.
+Value gl_install_embedding_forward(VM& vm, CallArgs& a) {
+  if (a.npos != 1 || !is_kind(a.pos[0], ObjKind::Class))
+    type_error("install_embedding_forward(): expected the nn.Embedding class");
+  ClassObj* cls = as<ClassObj>(a.pos[0]);
+  const Value* py_forward = cls->dict.find(vm.intern("forward"));
+  if (!py_forward || !is_kind(*py_forward, ObjKind::Function))
+    type_error("install_embedding_forward(): the class has no Python forward");
+  Value data = vm.tuple({vm.interned("padding_idx"), vm.interned("max_norm"),
+                         vm.interned("scale_grad_by_freq"), vm.interned("sparse"),
+                         vm.interned("weight"), vm.interned("_parameters"), *py_forward});
+  vm.add_method(cls, "forward", embedding_forward, data);
   return Value::none();
 }
 
@@ -191,6 +242,8 @@ Value gl_sgd(VM& vm, CallArgs& a) {
 void add_per_step_natives(VM& vm, ModuleObj& m) {
   vm.set_global(&m, "install_module_dunders",
                 vm.native_function("install_module_dunders", gl_install_module_dunders));
+  vm.set_global(&m, "install_embedding_forward",
+                vm.native_function("install_embedding_forward", gl_install_embedding_forward));
   vm.set_global(&m, "zero_grads", vm.native_function("zero_grads", gl_zero_grads));
   vm.set_global(&m, "sgd", vm.native_function("sgd", gl_sgd));
 }

@@ -177,7 +177,7 @@ TEST(NnModule, CallAndGetattrAsPyTorchsPythonVersions) {
   EXPECT_EQ(run("m = nn.Module()\nm._buffers = 1\nm.nope"),
             "TypeError: argument of type 'int' is not iterable\n");
   EXPECT_EQ(run("nn.Linear(1, 1)(torch.ones(1), self=1)"),
-            "TypeError: Module.__call__() got multiple values for argument 'self'\n");
+            "TypeError: Module._call_impl() got multiple values for argument 'self'\n");
 }
 
 TEST(NnParameter, IsATensorSubclassThatPrintsAsParameter) {
