@@ -24,7 +24,7 @@ void node_incref(Node* n) { ++n->refcount; }
 Node* new_node() {
   void* mem = current_context().node_blocks.get(sizeof(Node));
   if (!mem) throw std::bad_alloc();
-  return new (mem) Node();
+  return new (mem) Node;  // default-initialized: the inline lists' room stays unwritten
 }
 
 namespace {

@@ -36,10 +36,9 @@ void Shape::erase(int pos) {
   for (int i = pos; i + 1 < n_; ++i) d_[i] = d_[i + 1];
   --n_;
 }
-void Shape::resize(int n, int64_t fill) {
-  check_ndim(size_t(n));
-  for (int i = n_; i < n; ++i) d_[i] = fill;
-  n_ = n;
+void Shape::too_many_dims(int n) {
+  runtime_error("gradlab supports tensors of at most " + std::to_string(kMaxDims) +
+                " dimensions, got " + std::to_string(n));
 }
 int64_t Shape::numel() const {
   int64_t p = 1;
@@ -129,7 +128,7 @@ Storage* Storage::allocate_in(ExecutionContext& ctx, int64_t nbytes, bool zeroed
   }
   if (!mem)
     raise("MemoryError", "gradlab cannot allocate " + human_bytes(double(nbytes)) + " for a tensor");
-  Storage* s = new (mem) Storage();
+  Storage* s = new (mem) Storage;
   s->nbytes = nbytes;
   s->data = static_cast<char*>(mem) + header_size();
   ctx.bytes_in_use += nbytes;
@@ -183,7 +182,7 @@ static TensorImpl* new_impl(ExecutionContext& ctx) {
   void* mem = ctx.tensor_blocks.get(sizeof(TensorImpl));
   if (!mem) throw std::bad_alloc();
   ++ctx.live_tensors;
-  return new (mem) TensorImpl();
+  return new (mem) TensorImpl;  // default-initialized: no zero-fill before the members' own
 }
 
 // --- Tensor ------------------------------------------------------------------------------

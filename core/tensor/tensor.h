@@ -27,7 +27,15 @@ struct ExecutionContext;
 // A tensor shape (or strides): up to kMaxDims int64 values, stored inline.
 class Shape {
  public:
-  Shape() = default;
+  // Only the first size() values are ever set or read: a new shape leaves the rest of d_
+  // unwritten, and a copy moves 4 or 8 values in one fixed-size block, since every tensor
+  // creation copies two shapes (a zero-fill and a 72-byte memcpy were calls into libc in wasm).
+  Shape() {}
+  Shape(const Shape& o) noexcept { copy_from(o); }
+  Shape& operator=(const Shape& o) noexcept {
+    if (this != &o) copy_from(o);
+    return *this;
+  }
   Shape(std::initializer_list<int64_t> dims);
   explicit Shape(const std::vector<int64_t>& dims);
   int size() const { return n_; }
@@ -41,7 +49,11 @@ class Shape {
   void push_back(int64_t v);
   void insert(int pos, int64_t v);
   void erase(int pos);
-  void resize(int n, int64_t fill = 0);
+  void resize(int n, int64_t fill = 0) {
+    if (unsigned(n) > unsigned(kMaxDims)) too_many_dims(n);
+    for (int i = n_; i < n; ++i) d_[i] = fill;
+    n_ = n;
+  }
   int64_t numel() const;  // product of the dims (1 for 0-d)
   std::vector<int64_t> vec() const { return std::vector<int64_t>(d_, d_ + n_); }
   bool operator==(const Shape& o) const {
@@ -65,8 +77,19 @@ class Shape {
   std::string str() const;
 
  private:
+  [[noreturn]] static void too_many_dims(int n);  // RuntimeError naming kMaxDims
+  static constexpr int kShortDims = 4;
+  static_assert(kMaxDims == 2 * kShortDims, "copy_from copies kShortDims or kMaxDims values");
+  void copy_from(const Shape& o) {
+    n_ = o.n_;
+    // Byte copies of a constant size (defined for unset values too), which compilers turn
+    // into a few inline loads and stores rather than a call.
+    if (n_ <= kShortDims) std::memcpy(d_, o.d_, kShortDims * sizeof(int64_t));
+    else std::memcpy(d_, o.d_, kMaxDims * sizeof(int64_t));
+  }
+
   int n_ = 0;
-  int64_t d_[kMaxDims] = {};
+  int64_t d_[kMaxDims];
 };
 
 // Row-major (C-contiguous) strides of a shape.
