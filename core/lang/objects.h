@@ -432,6 +432,15 @@ struct ModuleObj : Object {
   // The slot for an interned name, creating it (with its builtin fallback) if needed.
   uint32_t slot(VM& vm, StrObj* name);
   const Value* find(const StrObj* name) const;  // defined value or null
+  // find() that first tries slot `hint` (a per-instruction cache) and updates it.
+  const Value* find_hinted(const StrObj* name, uint32_t& hint) const {
+    if (hint < names.size() && names[hint] == name)
+      return values[hint].is_undef() ? nullptr : &values[hint];
+    auto it = slots.find(name);
+    if (it == slots.end()) return nullptr;
+    hint = it->second;
+    return values[it->second].is_undef() ? nullptr : &values[it->second];
+  }
   void set(VM& vm, StrObj* name, Value v);
   void traverse(Visitor& v) const override;
   void clear() override;

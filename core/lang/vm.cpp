@@ -328,6 +328,13 @@ RunStatus VM::execute(size_t stop_depth, uint64_t budget, bool nested) {
                 sp[-1] = *v;
                 break;
               }
+            } else if (is_kind(sp[-1], ObjKind::Module) && name != names[kClass]) {
+              // A module's global (torch.float32, F.relu).
+              if (co->attr_hints.empty()) co->attr_hints.resize(co->code.size());
+              if (const Value* v = as<ModuleObj>(sp[-1])->find_hinted(name, co->attr_hints[ip - 1])) {
+                sp[-1] = *v;
+                break;
+              }
             }
             SYNC();
             Value v = get_attr_or_undef(sp[-1], name);
@@ -386,6 +393,16 @@ RunStatus VM::execute(size_t stop_depth, uint64_t budget, bool nested) {
             DROP();
             break;
           case Op::LOAD_METHOD: {
+            if (is_kind(sp[-1], ObjKind::Module) && as<StrObj>(consts[arg]) != names[kClass]) {
+              // torch.sum(...): a module's function, called without self.
+              if (co->attr_hints.empty()) co->attr_hints.resize(co->code.size());
+              if (const Value* v = as<ModuleObj>(sp[-1])->find_hinted(as<StrObj>(consts[arg]),
+                                                                     co->attr_hints[ip - 1])) {
+                sp[-1] = *v;
+                PUSH(Value());
+                break;
+              }
+            }
             SYNC();
             Value pair[2];
             load_method(*this, sp[-1], as<StrObj>(consts[arg]), pair);
