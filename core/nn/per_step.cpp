@@ -133,18 +133,10 @@ Value gl_install_embedding_forward(VM& vm, CallArgs& a) {
 }
 
 // --- the optimizers ---------------------------------------------------------------------------
-// zero_grads(params, set_to_none): PyTorch 1.13's Optimizer.zero_grad loop for one group.
-Value gl_zero_grads(VM& vm, CallArgs& a) {
-  Value p[2];
-  if (a.nkw == 0 && a.npos == 2) {
-    p[0] = a.pos[0];
-    p[1] = a.pos[1];
-  } else {
-    parse_args(vm, a, "zero_grads", {"params", "set_to_none"}, p);
-  }
-  const bool set_to_none = vm.truthy(p[1]);
+// PyTorch 1.13's Optimizer.zero_grad loop for one group's parameters.
+void zero_grads_of(VM& vm, const Value& params, bool set_to_none) {
   StrObj* grad_name = nullptr;
-  for (const Value& param : vm.to_vector(p[0])) {
+  for (const Value& param : vm.to_vector(params)) {
     if (!param.is_tensor()) {  // add_param_group only lets tensors in; p.grad as Python reads it
       if (!grad_name) grad_name = vm.intern("grad");
       vm.get_attr(param, grad_name);
@@ -163,37 +155,64 @@ Value gl_zero_grads(VM& vm, CallArgs& a) {
       g.set_requires_grad(false);
     zero_(g);
   }
+}
+
+// zero_grads(params, set_to_none): zero_grads_of, for optim.py.
+Value gl_zero_grads(VM& vm, CallArgs& a) {
+  Value p[2];
+  if (a.nkw == 0 && a.npos == 2) {
+    p[0] = a.pos[0];
+    p[1] = a.pos[1];
+  } else {
+    parse_args(vm, a, "zero_grads", {"params", "set_to_none"}, p);
+  }
+  zero_grads_of(vm, p[0], vm.truthy(p[1]));
   return Value::none();
 }
 
-// _gl.sgd(params, state, weight_decay, momentum, lr, dampening, nesterov, maximize): SGD.step
-// for one parameter group -- PyTorch 1.13's _single_tensor_sgd over the parameters that have a
-// grad, and its momentum_buffer bookkeeping in `state` (the optimizer's dict of per-parameter
-// dicts) -- with the same tensor ops in the same order, natively. Returns False, having done
-// nothing, unless the four hyper-parameters are plain numbers (optim.py then runs the same
-// steps in Python).
-Value gl_sgd(VM& vm, CallArgs& a) {
-  Value p[8];
-  if (a.nkw == 0 && a.npos == 8) {
-    for (int i = 0; i < 8; ++i) p[i] = a.pos[i];
+// Optimizer.zero_grad(self, set_to_none=False): for group in self.param_groups:
+// zero_grads_of(group['params'], set_to_none) -- optim.py's method, natively.
+Value optimizer_zero_grad(VM& vm, CallArgs& a) {
+  Value p[2];
+  if (a.nkw == 0 && a.npos >= 1 && a.npos <= 2) {
+    for (uint32_t i = 0; i < a.npos; ++i) p[i] = a.pos[i];
   } else {
-    parse_args(vm, a, "sgd",
-               {"params", "state", "weight_decay", "momentum", "lr", "dampening", "nesterov",
-                "maximize"},
-               p);
+    parse_args(vm, a, "Optimizer.zero_grad", {"self", "set_to_none="}, p);
   }
+  const bool set_to_none = !p[1].is_undef() && vm.truthy(p[1]);
+  const auto& names = as<TupleObj>(vm.native_data())->items;
+  Value groups = vm.get_attr(p[0], as<StrObj>(names[0]));
+  for (const Value& group : vm.to_vector(groups))
+    zero_grads_of(vm, vm.get_item(group, names[1]), set_to_none);
+  return Value::none();
+}
+
+// SGD's hyper-parameters of one group, when all four numeric ones are plain numbers.
+struct SgdHyper {
   Scalar weight_decay, momentum, lr, dampening;
+  Value dampening_value, nesterov, maximize;
+};
+bool sgd_hyper(const Value* p, SgdHyper* h) {  // p: weight_decay, momentum, lr, dampening,
   auto number = [](const Value& v, Scalar* s) { return v.is_number() && scalar_of(v, s); };
-  if (!is_kind(p[1], ObjKind::Dict) || !number(p[2], &weight_decay) || !number(p[3], &momentum) ||
-      !number(p[4], &lr) || !number(p[5], &dampening))
-    return Value::boolean(false);
-  DictObj* state = as<DictObj>(p[1]);
+  if (!number(p[0], &h->weight_decay) || !number(p[1], &h->momentum) || !number(p[2], &h->lr) ||
+      !number(p[3], &h->dampening))
+    return false;
+  h->dampening_value = p[3];
+  h->nesterov = p[4];  // nesterov, maximize
+  h->maximize = p[5];
+  return true;
+}
+
+// PyTorch 1.13's _single_tensor_sgd over one group's parameters that have a grad, and its
+// momentum_buffer bookkeeping in `state` (the optimizer's dict of per-parameter dicts), with
+// the same tensor ops in the same order.
+void sgd_group(VM& vm, const Value& params, DictObj* state, const SgdHyper& h) {
   StrObj* buffer_key = vm.intern("momentum_buffer");
   // Python's -lr and 1 - dampening.
-  const Scalar neg_lr = lr.kind == Scalar::Kind::Float ? Scalar::from_double(-lr.f)
-                                                       : Scalar::from_int(-lr.to_int());
+  const Scalar neg_lr = h.lr.kind == Scalar::Kind::Float ? Scalar::from_double(-h.lr.f)
+                                                         : Scalar::from_int(-h.lr.to_int());
   Scalar one_minus_dampening;
-  scalar_of(vm.binary(BinaryOp::Sub, Value::integer(1), p[5]), &one_minus_dampening);
+  scalar_of(vm.binary(BinaryOp::Sub, Value::integer(1), h.dampening_value), &one_minus_dampening);
   // The state dict of a parameter, created empty on first use (optim.py's _State).
   auto state_of = [&](const Value& param) {
     Value st = vm.dict_get(state, param);
@@ -204,15 +223,16 @@ Value gl_sgd(VM& vm, CallArgs& a) {
     return st;
   };
   std::vector<Value> with_grads;  // the parameters that have a grad when the step starts
-  for (Value& param : vm.to_vector(p[0])) {
+  for (Value& param : vm.to_vector(params)) {
     if (!param.is_tensor()) type_error("optimizer can only optimize Tensors");
     if (unwrap(param)->grad) with_grads.push_back(std::move(param));
   }
+  const bool maximize = vm.truthy(h.maximize);
   for (const Value& param : with_grads) {
     Tensor t = unwrap(param);
-    Tensor d_p = vm.truthy(p[7]) ? neg(t.grad()) : t.grad();
-    if (weight_decay.to_double() != 0.0) d_p = add(d_p, t, weight_decay);
-    if (momentum.to_double() != 0.0) {
+    Tensor d_p = maximize ? neg(t.grad()) : t.grad();
+    if (h.weight_decay.to_double() != 0.0) d_p = add(d_p, t, h.weight_decay);
+    if (h.momentum.to_double() != 0.0) {
       Value st = state_of(param);
       if (!is_kind(st, ObjKind::Dict)) type_error("optimizer state entries must be dicts");
       Value buf = vm.dict_get(as<DictObj>(st), Value::object(buffer_key));
@@ -222,11 +242,11 @@ Value gl_sgd(VM& vm, CallArgs& a) {
       } else {
         if (!buf.is_tensor()) type_error("momentum_buffer must be a Tensor, not " + vm.type_name(buf));
         Tensor b = unwrap(buf);
-        mul_(b, wrapped_scalar(momentum));
+        mul_(b, wrapped_scalar(h.momentum));
         add_(b, d_p, one_minus_dampening);
       }
-      if (vm.truthy(p[6]))
-        d_p = add(d_p, unwrap(buf), momentum);
+      if (vm.truthy(h.nesterov))
+        d_p = add(d_p, unwrap(buf), h.momentum);
       else
         d_p = unwrap(buf);
     } else {
@@ -234,7 +254,90 @@ Value gl_sgd(VM& vm, CallArgs& a) {
     }
     add_(t, d_p, neg_lr);
   }
+}
+
+// _gl.sgd(params, state, weight_decay, momentum, lr, dampening, nesterov, maximize): sgd_group
+// for optim.py. Returns False, having done nothing, unless the four numeric hyper-parameters
+// are plain numbers (optim.py then runs the same steps in Python).
+Value gl_sgd(VM& vm, CallArgs& a) {
+  Value p[8];
+  if (a.nkw == 0 && a.npos == 8) {
+    for (int i = 0; i < 8; ++i) p[i] = a.pos[i];
+  } else {
+    parse_args(vm, a, "sgd",
+               {"params", "state", "weight_decay", "momentum", "lr", "dampening", "nesterov",
+                "maximize"},
+               p);
+  }
+  SgdHyper h;
+  if (!is_kind(p[1], ObjKind::Dict) || !sgd_hyper(p + 2, &h)) return Value::boolean(false);
+  sgd_group(vm, p[0], as<DictObj>(p[1]), h);
   return Value::boolean(true);
+}
+
+// SGD.step(self, closure=None) natively: when there is no closure, self.state is optim.py's
+// _State, and every group's hyper-parameters are plain numbers, it does what the Python step
+// does -- self._step_count += 1, then sgd_group per group under no_grad -- and returns None.
+// Anything else runs the class's Python step (its fallback) from the start.
+enum SgdStepName {
+  kParamGroups, kStateAttr, kStateDict, kStepCount, kGroupParams, kWeightDecay, kMomentum, kLr,
+  kDampening, kNesterov, kMaximize, kPyStep
+};
+Value sgd_step(VM& vm, CallArgs& a) {
+  const auto& data = as<TupleObj>(vm.native_data())->items;
+  auto fallback = [&]() {
+    std::vector<Value> args(a.pos, a.pos + a.npos + a.nkw);
+    return vm.tail_call(data[kPyStep], std::move(args), a.nkw ? a.kwnames : nullptr);
+  };
+  if (a.nkw != 0 || a.npos < 1 || a.npos > 2 || (a.npos == 2 && !a.pos[1].is_none()) ||
+      !is_kind(a.pos[0], ObjKind::Instance))
+    return fallback();
+  InstanceObj* self = as<InstanceObj>(a.pos[0]);
+  auto attr = [&](SgdStepName n) { return self->attrs.find(as<StrObj>(data[n])); };
+  const Value *groups = attr(kParamGroups), *state = attr(kStateAttr), *count = attr(kStepCount);
+  if (!groups || !is_kind(*groups, ObjKind::List) || !state || !is_kind(*state, ObjKind::Instance) ||
+      !count || !count->is_int())
+    return fallback();
+  const Value* state_dict = as<InstanceObj>(*state)->attrs.find(as<StrObj>(data[kStateDict]));
+  if (!state_dict || !is_kind(*state_dict, ObjKind::Dict)) return fallback();
+  // Every group's settings first: the Python step runs from the start if any is unusual.
+  std::vector<Value> group_values = as<ListObj>(*groups)->items;
+  std::vector<std::pair<Value, SgdHyper>> plan;
+  plan.reserve(group_values.size());
+  for (const Value& group : group_values) {
+    if (!is_kind(group, ObjKind::Dict)) return fallback();
+    Value p[7];
+    for (int k = 0; k < 7; ++k) {
+      p[k] = vm.dict_get(as<DictObj>(group), data[kGroupParams + k]);
+      if (p[k].is_undef()) return fallback();
+    }
+    SgdHyper h;
+    if (!sgd_hyper(p + 1, &h)) return fallback();
+    plan.emplace_back(p[0], h);
+  }
+  vm.set_attr(a.pos[0], as<StrObj>(data[kStepCount]), Value::integer(count->as_int() + 1));
+  NoGradGuard no_grad;
+  for (const auto& [params, h] : plan) sgd_group(vm, params, as<DictObj>(*state_dict), h);
+  return Value::none();
+}
+
+// install_optimizer_natives(Optimizer, SGD): Optimizer.zero_grad and SGD.step become native;
+// SGD's Python step stays as the fallback.
+Value gl_install_optimizer_natives(VM& vm, CallArgs& a) {
+  if (a.npos != 2 || !is_kind(a.pos[0], ObjKind::Class) || !is_kind(a.pos[1], ObjKind::Class))
+    type_error("install_optimizer_natives(): expected the Optimizer and SGD classes");
+  ClassObj* sgd = as<ClassObj>(a.pos[1]);
+  const Value* py_step = sgd->dict.find(vm.intern("step"));
+  if (!py_step || !is_kind(*py_step, ObjKind::Function))
+    type_error("install_optimizer_natives(): SGD has no Python step");
+  vm.add_method(as<ClassObj>(a.pos[0]), "zero_grad", optimizer_zero_grad,
+                vm.tuple({vm.interned("param_groups"), vm.str("params")}));
+  Value data = vm.tuple({vm.interned("param_groups"), vm.interned("state"), vm.interned("_d"),
+                         vm.interned("_step_count"), vm.str("params"), vm.str("weight_decay"),
+                         vm.str("momentum"), vm.str("lr"), vm.str("dampening"),
+                         vm.str("nesterov"), vm.str("maximize"), *py_step});
+  vm.add_method(sgd, "step", sgd_step, data);
+  return Value::none();
 }
 
 }  // namespace
@@ -244,6 +347,8 @@ void add_per_step_natives(VM& vm, ModuleObj& m) {
                 vm.native_function("install_module_dunders", gl_install_module_dunders));
   vm.set_global(&m, "install_embedding_forward",
                 vm.native_function("install_embedding_forward", gl_install_embedding_forward));
+  vm.set_global(&m, "install_optimizer_natives",
+                vm.native_function("install_optimizer_natives", gl_install_optimizer_natives));
   vm.set_global(&m, "zero_grads", vm.native_function("zero_grads", gl_zero_grads));
   vm.set_global(&m, "sgd", vm.native_function("sgd", gl_sgd));
 }

@@ -129,11 +129,9 @@ class Optimizer:
                 raise ValueError("some parameters appear in more than one parameter group")
         self.param_groups.append(param_group)
 
-    def zero_grad(self, set_to_none=False):
-        # Per parameter with a grad: set it to None, or detach it (requires_grad off) and zero
-        # it in place -- PyTorch 1.13's loop, native (core/nn/nn_module.cpp).
-        for group in self.param_groups:
-            _gl.zero_grads(group['params'], set_to_none)
+    # zero_grad(self, set_to_none=False) is native (core/nn/per_step.cpp, installed below SGD):
+    # per parameter of each group that has a grad, set it to None, or detach it (requires_grad
+    # off) and zero it in place -- PyTorch 1.13's loop.
 
     def step(self, closure=None):
         raise NotImplementedError
@@ -319,6 +317,11 @@ def _adam_update(param, grad, state, amsgrad, beta1, beta2, lr, eps):
         _adam_moments(grad, exp_avg, exp_avg_sq, beta1, beta2)
         denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
     _gl.addcdiv_(param, exp_avg, denom, -step_size)
+
+
+# Optimizer.zero_grad and, for plain-number settings without a closure, SGD.step run natively
+# (core/nn/per_step.cpp); SGD.step above is what runs otherwise.
+_gl.install_optimizer_natives(Optimizer, SGD)
 
 
 class Adam(Optimizer):
