@@ -65,6 +65,45 @@ def addcmul_(s, a, b, v):
     return s.addcmul_(a, b, value=v)
 def addcdiv_(s, a, b, v):
     return s.addcdiv_(a, b, value=v)
+# The per-step natives (core/nn/per_step.cpp, core/optim/adam.cpp): the two update kernels
+# decline, so the sources' own Python updates run; the installers give the classes what the
+# natives do in Python.
+def adam_(*args):
+    return False
+def sgd(*args):
+    return False
+def zero_grads(params, set_to_none):
+    for p in params:
+        if p.grad is None:
+            continue
+        if set_to_none:
+            p.grad = None
+            continue
+        if p.grad.grad_fn is not None:
+            p.grad.detach_()
+        else:
+            p.grad.requires_grad_(False)
+        p.grad.zero_()
+def install_module_dunders(cls):
+    def __call__(self, *input, **kwargs):
+        return self.forward(*input, **kwargs)
+    def __getattr__(self, name):
+        if name in ('_parameters', '_buffers', '_modules', '_non_persistent_buffers_set'):
+            raise AttributeError(name)
+        for table in ('_parameters', '_buffers', '_modules'):
+            d = self.__dict__.get(table)
+            if d is not None and name in d:
+                return d[name]
+        raise AttributeError("'{}' object has no attribute '{}'".format(type(self).__name__, name))
+    cls.__call__ = __call__
+    cls.__getattr__ = __getattr__
+def install_embedding_forward(cls):
+    pass  # the Python forward is the whole behaviour; the native one is its fast path
+def install_optimizer_natives(optimizer, sgd_class):
+    def zero_grad(self, set_to_none=False):
+        for group in self.param_groups:
+            zero_grads(group['params'], set_to_none)
+    optimizer.zero_grad = zero_grad
 '''
 
 
