@@ -134,10 +134,17 @@ test('a slider changes the learning rate of a running loop', async () => {
 
 test('Stop of a cell stuck in one long native call resets the session and keeps the cells', async () => {
   const { page, problems } = await openPage(browser.context, server.url);
-  await setNotebook(page, ['import torch\na = torch.ones(3000, 3000)\nkept = 1', 'b = a @ a @ a', 'print(2 + 2)']);
+  // Cell 1 is eight 3000x3000 products (~10 s at the SIMD GEMM's best), each one native call.
+  await setNotebook(page, ['import torch\na = torch.ones(3000, 3000)\nkept = 1', 'b = a @ a @ a @ a @ a @ a @ a @ a @ a', 'print(2 + 2)']);
   assert.equal(await runAndWait(page, 0), 'done');
   await cell(page, 1).getByTestId('run-cell').click();
   await waitState(page, 1, ['running']);
+  // Stop once the worker is inside the products. Pressed at once, Stop can reach the worker
+  // before the run does (the run waits for the slice in progress, e.g. the warm-up's import of
+  // torch.nn, one instruction of ~0.6 s): the cell is then stopped before it starts, rightly
+  // without a reset.
+  await page.waitForTimeout(2000);
+  assert.equal(await cell(page, 1).getAttribute('data-state'), 'running');
   await page.getByTestId('stop').click();
   const notice = page.locator('[data-testid=notice][data-kind=reset]');
   await notice.waitFor({ state: 'visible' });
