@@ -192,13 +192,14 @@ struct SgdHyper {
   Scalar weight_decay, momentum, lr, dampening;
   Value dampening_value, nesterov, maximize;
 };
-bool sgd_hyper(const Value* p, SgdHyper* h) {  // p: weight_decay, momentum, lr, dampening,
+// p: a group's weight_decay, momentum, lr, dampening, nesterov and maximize, in that order.
+bool sgd_hyper(const Value* p, SgdHyper* h) {
   auto number = [](const Value& v, Scalar* s) { return v.is_number() && scalar_of(v, s); };
   if (!number(p[0], &h->weight_decay) || !number(p[1], &h->momentum) || !number(p[2], &h->lr) ||
       !number(p[3], &h->dampening))
     return false;
   h->dampening_value = p[3];
-  h->nesterov = p[4];  // nesterov, maximize
+  h->nesterov = p[4];
   h->maximize = p[5];
   return true;
 }

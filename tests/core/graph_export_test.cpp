@@ -27,14 +27,6 @@ Tensor global(Session& s, const std::string& name) {
 
 std::string printed(Session& s, const Tensor& t) { return s.vm().str_of(lang::wrap(t)); }
 
-// "label" of each node, and "from->to" of each edge, by label.
-std::vector<std::string> labels(const GraphExport& g) {
-  std::vector<std::string> out;
-  for (const GraphNode& n : g.nodes)
-    out.push_back(n.kind == GraphNode::Kind::Tensor ? "tensor" : n.label);
-  return out;
-}
-
 int find_op(const GraphExport& g, const std::string& label) {
   for (size_t i = 0; i < g.nodes.size(); ++i)
     if (g.nodes[i].kind == GraphNode::Kind::Op && g.nodes[i].label == label) return int(i);
