@@ -16,7 +16,8 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
-#include <cstring>
+
+#include "tensor/bits.h"
 
 namespace gradlab {
 namespace kernel {
@@ -25,8 +26,7 @@ namespace kernel {
 inline float fma_f32(float a, float b, float c) {
   const double xy = double(a) * double(b);  // exact
   double r = xy + double(c);
-  uint64_t u;
-  std::memcpy(&u, &r, sizeof u);
+  uint64_t u = bit_cast<uint64_t>(r);
   const uint32_t e = uint32_t(u >> 52) & 0x7ffu;
   // Fast path: a normal float result (|r| >= 2^-126, finite) whose 29 bits below float's last
   // place are not the halfway pattern 1000...0.
@@ -37,7 +37,7 @@ inline float fma_f32(float a, float b, float c) {
   const double err = (xy - (r - bv)) + (double(c) - bv);
   if (err != 0.0 && (u & 1u) == 0) {
     u += (err > 0.0) == (r > 0.0) ? 1 : uint64_t(-1);  // r != 0 here: a zero sum is exact
-    std::memcpy(&r, &u, sizeof r);
+    r = bit_cast<double>(u);
   }
   return float(r);
 }

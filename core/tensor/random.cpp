@@ -21,12 +21,12 @@
 #include "tensor/random.h"
 
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <sstream>
 #include <string>
 #include <utility>
 
+#include "tensor/bits.h"
 #include "tensor/error.h"
 #include "tensor/random_libm.h"
 
@@ -81,18 +81,6 @@ namespace {
 // ---- helpers ---------------------------------------------------------------------------------
 
 constexpr double kPi = 3.14159265358979323846;
-
-uint32_t float_bits(float x) {
-  uint32_t b;
-  std::memcpy(&b, &x, sizeof b);
-  return b;
-}
-
-float bits_float(uint32_t b) {
-  float x;
-  std::memcpy(&x, &b, sizeof x);
-  return x;
-}
 
 // c10::str's rendering of a double in error messages (ostream defaults: "1", "0.5", "1e+06").
 std::string num(double v) {
@@ -181,10 +169,10 @@ float select_or_zero(bool mask, float x) { return mask ? x : 0.0f; }
 // log256_ps on one lane. Returns an all-ones NaN for x <= 0 like the vector code.
 float log_lane(float x) {
   const bool invalid = x <= 0.0f;
-  const float min_norm = bits_float(0x00800000u);
+  const float min_norm = bit_cast<float>(0x00800000u);
   x = x > min_norm ? x : min_norm;  // _mm256_max_ps(x, min_norm)
-  const int32_t exponent = static_cast<int32_t>(float_bits(x) >> 23);
-  x = bits_float((float_bits(x) & ~0x7f800000u) | float_bits(kHalf));  // mantissa in [0.5, 1)
+  const int32_t exponent = static_cast<int32_t>(bit_cast<uint32_t>(x) >> 23);
+  x = bit_cast<float>((bit_cast<uint32_t>(x) & ~0x7f800000u) | bit_cast<uint32_t>(kHalf));  // mantissa in [0.5, 1)
   float e = static_cast<float>(exponent - 0x7f);
   e = e + kOne;
   // if (x < SQRTHF) { e -= 1; x = x + x - 1; } else { x = x - 1; }
@@ -203,13 +191,13 @@ float log_lane(float x) {
   y = std::fma(-z, kHalf, y);  // y - z * 0.5
   x = x + y;
   x = std::fma(e, kLogQ2, x);  // x + e * q2
-  return invalid ? bits_float(0xffffffffu) : x;
+  return invalid ? bit_cast<float>(0xffffffffu) : x;
 }
 
 // sincos256_ps on one lane.
 void sincos_lane(float x, float* sin_out, float* cos_out) {
-  uint32_t sign_sin = float_bits(x) & kSignMask;
-  x = bits_float(float_bits(x) & ~kSignMask);
+  uint32_t sign_sin = bit_cast<uint32_t>(x) & kSignMask;
+  x = bit_cast<float>(bit_cast<uint32_t>(x) & ~kSignMask);
 
   // Octant j = (int(|x| * 4/pi) + 1) & ~1 (cephes).
   int32_t j = static_cast<int32_t>(x * kFourOverPi);  // _mm256_cvttps_epi32 truncates
@@ -244,8 +232,8 @@ void sincos_lane(float x, float* sin_out, float* cos_out) {
   const float ysin1 = select_or_zero(!poly_mask, yc);
   const float ycos2 = ys - ysin2;
   const float ycos1 = yc - ysin1;
-  *sin_out = bits_float(float_bits(ysin1 + ysin2) ^ sign_sin);
-  *cos_out = bits_float(float_bits(ycos2 + ycos1) ^ sign_cos);
+  *sin_out = bit_cast<float>(bit_cast<uint32_t>(ysin1 + ysin2) ^ sign_sin);
+  *cos_out = bit_cast<float>(bit_cast<uint32_t>(ycos2 + ycos1) ^ sign_cos);
 }
 
 // normal_fill_16_AVX2: data[0..16) holds uniforms; lanes (j, j + 8) become two normals.

@@ -18,23 +18,12 @@
 
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <utility>
+
+#include "tensor/bits.h"
 
 namespace gradlab::random_libm {
 namespace {
-
-uint64_t bits(double x) {
-  uint64_t b;
-  std::memcpy(&b, &x, sizeof b);
-  return b;
-}
-
-double from_bits(uint64_t b) {
-  double x;
-  std::memcpy(&x, &b, sizeof x);
-  return x;
-}
 
 // ---- log ---------------------------------------------------------------------------------------
 
@@ -276,7 +265,7 @@ double taylor_sin(double xx, double a, double da) {
 const SinCosEntry& table_entry(double ax, double* rest) {
   const double u = kBig + ax;
   *rest = ax - (u - kBig);
-  return kSinCosTable[static_cast<uint32_t>(bits(u))];
+  return kSinCosTable[static_cast<uint32_t>(bit_cast<uint64_t>(u))];
 }
 
 // do_cos: cos(x + dx) for |x| < 0.855469.
@@ -316,7 +305,7 @@ unsigned reduce_sincos(double x, double* a, double* da) {
   const double t = std::fma(x, kHpInv, kToInt);
   const double xn = t - kToInt;
   const double y = std::fma(-xn, kMp2, std::fma(-xn, kMp1, x));
-  const unsigned n = static_cast<unsigned>(bits(t)) & 3u;
+  const unsigned n = static_cast<unsigned>(bit_cast<uint64_t>(t)) & 3u;
   const double t2 = std::fma(-xn, kPp3, y);
   double db = std::fma(-xn, kPp3, y - t2);
   const double b = std::fma(-xn, kPp4, t2);
@@ -329,7 +318,7 @@ unsigned reduce_sincos(double x, double* a, double* da) {
 }  // namespace
 
 double log(double x) {
-  uint64_t ix = bits(x);
+  uint64_t ix = bit_cast<uint64_t>(x);
   constexpr uint64_t kNearOneLo = 0x3fee000000000000;  // 1 - 0x1p-4
   constexpr uint64_t kNearOneHi = 0x3ff1090000000000;  // 1 + 0x1.09p-4
   if (ix - kNearOneLo < kNearOneHi - kNearOneLo) {
@@ -358,12 +347,12 @@ double log(double x) {
   const uint32_t top = static_cast<uint32_t>(ix >> 48);
   if (top - 0x0010 >= 0x7ff0 - 0x0010) {
     if ((ix << 1) == 0 || (top & 0x8000) || (top & 0x7ff0) == 0x7ff0) return std::log(x);
-    ix = bits(x * 0x1p52) - (uint64_t{52} << 52);  // subnormal: normalise
+    ix = bit_cast<uint64_t>(x * 0x1p52) - (uint64_t{52} << 52);  // subnormal: normalise
   }
   const uint64_t tmp = ix - 0x3fe6000000000000;
   const int i = static_cast<int>((tmp >> 45) % 128);
   const int64_t k = static_cast<int64_t>(tmp) >> 52;  // arithmetic shift
-  const double z = from_bits(ix - (tmp & (uint64_t{0xfff} << 52)));
+  const double z = bit_cast<double>(ix - (tmp & (uint64_t{0xfff} << 52)));
   const LogEntry& e = kLogTable[i];
   const double r = std::fma(z, e.invc, -1.0);
   const double kd = static_cast<double>(k);
@@ -377,7 +366,7 @@ double log(double x) {
 }
 
 void sincos(double x, double* sin_x, double* cos_x) {
-  const uint32_t k = static_cast<uint32_t>(bits(x) >> 32) & 0x7fffffffu;
+  const uint32_t k = static_cast<uint32_t>(bit_cast<uint64_t>(x) >> 32) & 0x7fffffffu;
   if (k < 0x400368fd) {    // |x| < 2.426265
     if (k < 0x3e400000) {  // |x| < 2^-27
       *sin_x = x;

@@ -8,14 +8,16 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstring>
 #include <random>
 #include <sstream>
+#include <type_traits>
 #include <vector>
 
 #include "autograd/autograd.h"
+#include "fma_cases.h"
 #include "nn/nn_ops.h"
 #include "program_fixtures.h"
+#include "tensor/bits.h"
 
 namespace gradlab {
 namespace {
@@ -52,26 +54,6 @@ AdamScalars scalars_for(const Hyper& h, int step) {
   s.bias_correction2_sqrt = Scalar::from_double(std::sqrt(bc2));
   s.eps = Scalar::from_double(h.eps);
   return s;
-}
-
-template <typename T>
-uint64_t bits(T x) {
-  if constexpr (sizeof(T) == 4) {
-    uint32_t u;
-    std::memcpy(&u, &x, 4);
-    return u;
-  } else {
-    uint64_t u;
-    std::memcpy(&u, &x, 8);
-    return u;
-  }
-}
-
-// True when a * b + c rounded to double is exactly halfway between two floats and inexact.
-bool double_rounding_case(float a, float b, float c) {
-  const double xy = double(a) * double(b), r = xy + double(c);
-  const double bv = r - xy, err = (xy - (r - bv)) + (double(c) - bv);
-  return err != 0.0 && (bits(r) & 0x1fffffffu) == 0x10000000u && std::isfinite(r);
 }
 
 // One gradient value of a mixed distribution.
@@ -148,8 +130,9 @@ std::string compare(const Shape& shape, const Hyper& h, int steps, uint64_t seed
       // passes on (its sign and payload) follows the order the compiler puts the operands in,
       // and the unoptimised ASan build orders some differently from the Release build; nothing
       // prints the difference (PyTorch and gradlab print both as nan).
+      using Bits = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
       for (int64_t i = 0; i < n; ++i)
-        if (bits(x[i]) != bits(y[i]) && !(std::isnan(x[i]) && std::isnan(y[i])) && reported++ < 5)
+        if (bit_cast<Bits>(x[i]) != bit_cast<Bits>(y[i]) && !(std::isnan(x[i]) && std::isnan(y[i])) && reported++ < 5)
           out << std::hexfloat << name << "[" << i << "] after step " << step << ": fused " << x[i]
               << ", op sequence " << y[i] << " (grad " << gp[i] << ")\n";
     }

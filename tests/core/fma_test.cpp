@@ -9,30 +9,16 @@
 
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <random>
 #include <sstream>
 #include <vector>
 
+#include "fma_cases.h"
+#include "tensor/bits.h"
+
 namespace gradlab {
 namespace {
-
-uint32_t bits(float x) {
-  uint32_t u;
-  std::memcpy(&u, &x, sizeof u);
-  return u;
-}
-float from_bits(uint32_t u) {
-  float x;
-  std::memcpy(&x, &u, sizeof x);
-  return x;
-}
-uint64_t bits(double x) {
-  uint64_t u;
-  std::memcpy(&u, &x, sizeof u);
-  return u;
-}
 
 // Counts mismatches, reporting the first few with their operands.
 struct Checker {
@@ -41,7 +27,7 @@ struct Checker {
   void check(float a, float b, float c) {
     ++checked;
     const float got = kernel::fma_f32(a, b, c), want = std::fma(a, b, c);
-    if (bits(got) == bits(want)) return;
+    if (bit_cast<uint32_t>(got) == bit_cast<uint32_t>(want)) return;
     if (++failed <= 5)
       report << std::hexfloat << "fma(" << a << ", " << b << ", " << c << "): got " << got
              << ", expected " << want << "\n";
@@ -51,15 +37,7 @@ struct Checker {
 // A float with random sign, mantissa and an exponent field in [lo, hi].
 float random_float(std::mt19937_64& rng, uint32_t lo, uint32_t hi) {
   const uint32_t e = lo + uint32_t(rng() % (hi - lo + 1));
-  return from_bits(uint32_t(rng() & 0x807fffffu) | (e << 23));
-}
-
-// The double-rounding cases: a * b + c is not a double, and the double nearest to it lies
-// exactly halfway between two floats.
-bool double_rounding_case(float a, float b, float c) {
-  const double xy = double(a) * double(b), r = xy + double(c);
-  const double bv = r - xy, err = (xy - (r - bv)) + (double(c) - bv);
-  return err != 0.0 && (bits(r) & 0x1fffffffu) == 0x10000000u && std::isfinite(r);
+  return bit_cast<float>(uint32_t(rng() & 0x807fffffu) | (e << 23));
 }
 
 TEST(FmaF32, MatchesStdFmaOnRandomTriples) {
@@ -88,7 +66,7 @@ TEST(FmaF32, MatchesStdFmaOnDoubleRoundingCases) {
   for (int i = 0; i < 200000; ++i) {
     const float f = random_float(rng, 30, 220);
     const int k = 1 + int(rng() % 23);
-    const int e = int((bits(f) >> 23) & 0xff) - 127 - 24;  // ulp(f) / 2 = 2^e
+    const int e = int((bit_cast<uint32_t>(f) >> 23) & 0xff) - 127 - 24;  // ulp(f) / 2 = 2^e
     const float s = std::ldexp(1.0f, e);
     const float up = 1.0f + std::ldexp(1.0f, -k), down = 1.0f - std::ldexp(1.0f, -k);
     const float sign = (rng() & 1) ? 1.0f : -1.0f;
@@ -149,8 +127,8 @@ TEST(FmaF32, MatchesStdFmaOnSpecialValues) {
                                      1e20f,
                                      0x1p-126f,
                                      -0x1p-126f,
-                                     from_bits(0x7fc12345u),
-                                     from_bits(0xffa00001u)};
+                                     bit_cast<float>(0x7fc12345u),
+                                     bit_cast<float>(0xffa00001u)};
   Checker ck;
   for (float a : values)
     for (float b : values)
@@ -169,8 +147,8 @@ TEST(FmaF32, DoubleRoundingCasesDifferFromThePlainDoubleSum) {
   const float s = 0x1p-24f;         // ulp(f) / 2
   const float a = s * (1.0f + 0x1p-18f), b = 1.0f - 0x1p-18f;
   ASSERT_TRUE(double_rounding_case(a, b, f));
-  EXPECT_NE(bits(float(double(a) * double(b) + double(f))), bits(std::fma(a, b, f)));
-  EXPECT_EQ(bits(kernel::fma_f32(a, b, f)), bits(std::fma(a, b, f)));
+  EXPECT_NE(bit_cast<uint32_t>(float(double(a) * double(b) + double(f))), bit_cast<uint32_t>(std::fma(a, b, f)));
+  EXPECT_EQ(bit_cast<uint32_t>(kernel::fma_f32(a, b, f)), bit_cast<uint32_t>(std::fma(a, b, f)));
 }
 
 TEST(FmaF64, IsStdFma) {
@@ -178,7 +156,7 @@ TEST(FmaF64, IsStdFma) {
   std::uniform_real_distribution<double> u(-10.0, 10.0);
   for (int i = 0; i < 1000; ++i) {
     const double a = u(rng), b = u(rng), c = u(rng);
-    EXPECT_EQ(bits(kernel::fused_mul_add(a, b, c)), bits(std::fma(a, b, c)));
+    EXPECT_EQ(bit_cast<uint64_t>(kernel::fused_mul_add(a, b, c)), bit_cast<uint64_t>(std::fma(a, b, c)));
   }
 }
 
